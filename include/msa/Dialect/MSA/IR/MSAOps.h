@@ -1,0 +1,39 @@
+//===- MSAOps.h - msa dialect operations ------------------------*- C++ -*-===//
+//
+// Declares the msa ops (generated from MSAOps.td) and the layout facts that
+// passes share: which operand has which logical dimensions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MSA_DIALECT_MSA_IR_MSAOPS_H
+#define MSA_DIALECT_MSA_IR_MSAOPS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "msa/Dialect/MSA/IR/MSADialect.h"
+
+#define GET_OP_CLASSES
+#include "msa/Dialect/MSA/IR/MSAOps.h.inc"
+
+namespace mlir {
+namespace msa {
+
+/// Logical dimension names of the msa operands, in memory order. Each letter
+/// is one of B, S, R, H, C (R appears twice in the pair tensors).
+namespace layout {
+inline constexpr llvm::StringLiteral kMsa = "BSRHC";  // v, gate, out, ...
+inline constexpr llvm::StringLiteral kPair = "BRRH";  // bias, weights, dbias
+inline constexpr llvm::StringLiteral kPairMask = "BRR";
+inline constexpr llvm::StringLiteral kMsaMask = "BSR";
+inline constexpr llvm::StringLiteral kLse = "BHR";
+} // namespace layout
+
+/// True for the element types msa data operands may have: bf16, f16, f32.
+bool isSupportedDataType(Type type);
+
+} // namespace msa
+} // namespace mlir
+
+#endif // MSA_DIALECT_MSA_IR_MSAOPS_H
