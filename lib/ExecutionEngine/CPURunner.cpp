@@ -66,7 +66,12 @@ CPUExecutable::create(ModuleOp module) {
   std::string diagnostics;
   {
     llvm::raw_string_ostream os(diagnostics);
+    // Errors and warnings go into the returned error; remarks and notes
+    // pass through to the caller's handlers.
     ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
+      if (d.getSeverity() != DiagnosticSeverity::Error &&
+          d.getSeverity() != DiagnosticSeverity::Warning)
+        return failure();
       os << d.getLocation() << ": " << d << "\n";
       return success();
     });

@@ -117,6 +117,30 @@ void Problem::computeBackward() {
            refDbias.data(), refDgate.data());
 }
 
+double Problem::dbiasTermsNorm() const {
+  const Shape &s = cfg.shape;
+  std::vector<double> w(s.numBias());
+  weights(s, referenceInputs(), w.data(), nullptr);
+  // W * dW = dbias + W * D, with D[b,i,h] = sum_{s,c} dout * out.
+  double sum = 0.0;
+  for (int64_t b = 0; b < s.B; ++b)
+    for (int64_t i = 0; i < s.R; ++i)
+      for (int64_t h = 0; h < s.H; ++h) {
+        double d = 0.0;
+        for (int64_t q = 0; q < s.S; ++q)
+          for (int64_t c = 0; c < s.C; ++c) {
+            int64_t k = (((b * s.S + q) * s.R + i) * s.H + h) * s.C + c;
+            d += doutValues[k] * refOut[k];
+          }
+        for (int64_t j = 0; j < s.R; ++j) {
+          int64_t k = ((b * s.R + i) * s.R + j) * s.H + h;
+          double term = refDbias[k] + w[k] * d;
+          sum += term * term;
+        }
+      }
+  return std::sqrt(sum);
+}
+
 std::string Problem::describe() const {
   const Shape &s = cfg.shape;
   char buf[256];
@@ -144,13 +168,19 @@ double tolerance(ElementType dtype, bool tf32) {
 
 bool checkClose(const char *what, const Tensor &actual,
                 const std::vector<double> &reference, double limit,
-                std::string &message, double *relErrOut) {
+                std::string &message, double *relErrOut, double scale) {
   std::vector<double> got = actual.values();
   int64_t n = static_cast<int64_t>(got.size());
   int64_t nans = 0;
   for (double x : got)
     nans += std::isnan(x) ? 1 : 0;
   double err = relativeError(got.data(), reference.data(), n);
+  if (scale > 0.0) {
+    double diff = 0.0;
+    for (int64_t k = 0; k < n; ++k)
+      diff += (got[k] - reference[k]) * (got[k] - reference[k]);
+    err = std::sqrt(diff) / scale;
+  }
   if (relErrOut)
     *relErrOut = err;
   char buf[256];

@@ -77,6 +77,12 @@ public:
   /// Fills refDv, refDbias and refDgate.
   void computeBackward();
 
+  /// ||W * dW||, the size of the terms whose difference is dbias =
+  /// W * (dW - D). With R = 1 dbias is exactly 0 for every input (dW = D),
+  /// so its own norm cannot scale an error; this one can. Needs
+  /// computeBackward().
+  double dbiasTermsNorm() const;
+
   /// Reference Inputs pointing at the double values of the inputs.
   Inputs referenceInputs() const;
 
@@ -93,11 +99,13 @@ private:
 /// must meet; `tf32` selects the tf32 limit for f32.
 double tolerance(ElementType dtype, bool tf32 = false);
 
-/// Compares `actual` with `reference`; on failure `message` says what and by
-/// how much (also if `actual` holds NaN).
+/// Compares `actual` with `reference`: ||actual - reference|| / scale must
+/// not exceed `limit`, where `scale` is ||reference|| unless given (> 0). On
+/// failure `message` says what and by how much (also if `actual` holds NaN).
 bool checkClose(const char *what, const Tensor &actual,
                 const std::vector<double> &reference, double limit,
-                std::string &message, double *relErrOut = nullptr);
+                std::string &message, double *relErrOut = nullptr,
+                double scale = 0.0);
 
 } // namespace msa::reference
 
