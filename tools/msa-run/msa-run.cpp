@@ -69,6 +69,14 @@ LogicalResult bind(Roles &roles, StringRef name, Value value,
                 .str();
     return failure();
   }
+  for (auto &[other, index] : roles)
+    if (index == arg.getArgNumber() && other != name) {
+      error = ("argument " + llvm::Twine(index) + " is both '" + other +
+               "' and '" + name +
+               "'; msa-run makes one buffer per operand")
+                  .str();
+      return failure();
+    }
   return success();
 }
 
@@ -117,7 +125,7 @@ int main(int argc, char **argv) {
   for (auto f : module->getOps<func::FuncOp>()) {
     if (f.isPrivate() || f.isExternal())
       continue;
-    if (entry.empty() ? func != nullptr : f.getName() != entry)
+    if (!entry.empty() && f.getName() != entry)
       continue;
     if (func)
       return fail("more than one public function; choose one with --entry");
@@ -184,6 +192,11 @@ int main(int argc, char **argv) {
                   func.getName() +
                   " must be a statically shaped memref (msa-run makes inputs "
                   "of that shape)");
+    if (!type.getLayout().isIdentity())
+      return fail("argument " + llvm::Twine(arg.getArgNumber()) + " of @" +
+                  func.getName() +
+                  " must have the identity layout (msa-run makes dense "
+                  "row-major buffers)");
   }
 
   auto typeOf = [&](StringRef role) {
@@ -198,6 +211,10 @@ int main(int argc, char **argv) {
   config.msaMask = roles.count("msa_mask");
   config.inf = fwd.getInf().convertToDouble();
   config.seed = seed;
+  if (roles.count("dbias") && typeOf("dbias").getElementType() !=
+                                  typeOf("bias").getElementType())
+    return fail("msa-run makes 'dbias' of the element type of 'bias'; "
+                "they differ");
   for (StringRef mask : {"pair_mask", "msa_mask"})
     if (roles.count(mask.str()) &&
         *toElementType(typeOf(mask).getElementType()) != config.dtype)

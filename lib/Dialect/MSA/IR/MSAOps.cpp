@@ -12,7 +12,10 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <functional>
 
 #include <cmath>
 
@@ -44,36 +47,51 @@ std::string describeDims(StringRef dims) {
   return s + "]";
 }
 
+/// Prints `t` as diagnostics do, in single quotes.
+std::string quoted(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << t << "'";
+  return s;
+}
+
 /// Checks ranks and element types of `specs` (absent optional operands are
 /// skipped) and that each logical dimension has one static size across them.
-LogicalResult verifyOperands(Operation *op, ArrayRef<OperandSpec> specs) {
+/// Returns why not, or an empty string.
+std::string checkOperands(ArrayRef<OperandSpec> specs) {
   struct Binding {
     int64_t size;
     StringRef operand;
     unsigned dim;
   };
   llvm::SmallDenseMap<char, Binding> bound;
+  std::string why;
+  llvm::raw_string_ostream os(why);
   for (const OperandSpec &spec : specs) {
     if (!spec.value)
       continue;
     auto type = dyn_cast<MemRefType>(spec.value.getType());
-    if (!type)
-      return op->emitOpError() << "operand '" << spec.name
-                               << "' must be a ranked memref, got "
-                               << spec.value.getType();
-    if (type.getRank() != static_cast<int64_t>(spec.dims.size()))
-      return op->emitOpError()
-             << "operand '" << spec.name << "' must have rank "
-             << spec.dims.size() << " " << describeDims(spec.dims)
-             << ", got rank " << type.getRank();
+    if (!type) {
+      os << "operand '" << spec.name << "' must be a ranked memref, got "
+         << quoted(spec.value.getType());
+      return why;
+    }
+    if (type.getRank() != static_cast<int64_t>(spec.dims.size())) {
+      os << "operand '" << spec.name << "' must have rank " << spec.dims.size()
+         << " " << describeDims(spec.dims) << ", got rank " << type.getRank();
+      return why;
+    }
     Type elem = type.getElementType();
-    if (spec.f32Only && !elem.isF32())
-      return op->emitOpError() << "operand '" << spec.name
-                               << "' element type must be f32, got " << elem;
-    if (!spec.f32Only && !isSupportedDataType(elem))
-      return op->emitOpError()
-             << "operand '" << spec.name
-             << "' element type must be bf16, f16 or f32, got " << elem;
+    if (spec.f32Only && !elem.isF32()) {
+      os << "operand '" << spec.name << "' element type must be f32, got "
+         << quoted(elem);
+      return why;
+    }
+    if (!spec.f32Only && !isSupportedDataType(elem)) {
+      os << "operand '" << spec.name
+         << "' element type must be bf16, f16 or f32, got " << quoted(elem);
+      return why;
+    }
     for (auto [dimIdx, letter] : llvm::enumerate(spec.dims)) {
       int64_t size = type.getDimSize(dimIdx);
       if (ShapedType::isDynamic(size))
@@ -82,57 +100,105 @@ LogicalResult verifyOperands(Operation *op, ArrayRef<OperandSpec> specs) {
           letter, Binding{size, spec.name, static_cast<unsigned>(dimIdx)});
       if (inserted || it->second.size == size)
         continue;
-      return op->emitOpError()
-             << "dimension " << letter << " of operand '" << spec.name
-             << "' (dim " << dimIdx << ") is " << size << ", but operand '"
-             << it->second.operand << "' has " << letter << " = "
-             << it->second.size << " (dim " << it->second.dim << ")";
+      os << "dimension " << letter << " of operand '" << spec.name << "' (dim "
+         << dimIdx << ") is " << size << ", but operand '"
+         << it->second.operand << "' has " << letter << " = "
+         << it->second.size << " (dim " << it->second.dim << ")";
+      return why;
     }
   }
-  return success();
+  return why;
 }
 
-Type elementTypeOf(Value v) { return cast<MemRefType>(v.getType()).getElementType(); }
+Type elementTypeOf(Value v) {
+  return cast<MemRefType>(v.getType()).getElementType();
+}
 
-/// All of `names`/`values` must have the element type of the first one.
-LogicalResult verifySameElementType(Operation *op,
-                                    ArrayRef<std::pair<StringRef, Value>> ops) {
+/// All of `ops` must have the element type of the first one.
+std::string checkSameElementType(ArrayRef<std::pair<StringRef, Value>> ops) {
   Type first = elementTypeOf(ops.front().second);
   for (auto [name, value] : ops.drop_front()) {
     Type t = elementTypeOf(value);
     if (t != first)
-      return op->emitOpError()
-             << "operand '" << name << "' element type " << t
-             << " must match operand '" << ops.front().first
-             << "' element type " << first;
+      return ("operand '" + name + "' element type " + quoted(t) +
+              " must match operand '" + ops.front().first +
+              "' element type " + quoted(first))
+          .str();
   }
-  return success();
+  return "";
 }
 
 /// A pair-bias-shaped operand holds the data type or f32.
-LogicalResult verifyBiasElementType(Operation *op, StringRef name, Value value,
-                                    Type dataType) {
+std::string checkBiasElementType(StringRef name, Value value, Type dataType) {
   Type t = elementTypeOf(value);
   if (t == dataType || t.isF32())
-    return success();
-  return op->emitOpError() << "operand '" << name << "' element type " << t
-                           << " must be the data type " << dataType
-                           << " or f32";
+    return "";
+  if (dataType.isF32())
+    return ("operand '" + name + "' element type " + quoted(t) +
+            " must be f32")
+        .str();
+  return ("operand '" + name + "' element type " + quoted(t) +
+          " must be the data type " + quoted(dataType) + " or f32")
+      .str();
 }
 
-LogicalResult verifyInf(Operation *op, double inf) {
+std::string checkInf(double inf) {
   if (std::isfinite(inf) && inf > 0)
-    return success();
-  return op->emitOpError() << "attribute 'inf' must be positive and finite, got "
-                           << inf;
+    return "";
+  std::string why;
+  llvm::raw_string_ostream os(why);
+  os << "attribute 'inf' must be positive and finite, got " << inf;
+  return why;
 }
 
-LogicalResult verifyPrecision(Operation *op, Precision precision,
-                              Type dataType) {
+std::string checkPrecision(Precision precision, Type dataType) {
   if (precision == Precision::ieee || dataType.isF32())
-    return success();
-  return op->emitOpError() << "precision '" << stringifyPrecision(precision)
-                           << "' requires f32 data, got " << dataType;
+    return "";
+  return ("precision '" + stringifyPrecision(precision) +
+          "' requires f32 data, got " + quoted(dataType))
+      .str();
+}
+
+/// The buffer `v` is a view of: follows view-like ops (casts, subviews,
+/// reshapes) to their source.
+Value aliasRoot(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// No output may be a view of an input or of another output: the fused
+/// kernels read inputs while they write outputs.
+std::string checkNoAlias(ArrayRef<std::pair<StringRef, Value>> inputs,
+                         ArrayRef<std::pair<StringRef, Value>> outputs) {
+  for (auto [i, out] : llvm::enumerate(outputs)) {
+    if (!out.second)
+      continue;
+    Value root = aliasRoot(out.second);
+    auto clash = [&](ArrayRef<std::pair<StringRef, Value>> others) {
+      for (auto [name, value] : others)
+        if (value && aliasRoot(value) == root)
+          return name;
+      return StringRef();
+    };
+    StringRef other = clash(inputs);
+    if (other.empty())
+      other = clash(outputs.drop_front(i + 1));
+    if (!other.empty())
+      return ("operand '" + out.first + "' and operand '" + other +
+              "' are views of one buffer; outputs must not alias other "
+              "operands")
+          .str();
+  }
+  return "";
+}
+
+/// The first non-empty message, or an empty string.
+std::string firstError(std::initializer_list<std::function<std::string()>> checks) {
+  for (const auto &check : checks)
+    if (std::string why = check(); !why.empty())
+      return why;
+  return "";
 }
 
 bool isStaticallyEmpty(Value v) {
@@ -154,39 +220,84 @@ struct EraseEmptyPattern : OpRewritePattern<OpTy> {
   }
 };
 
+/// Folds memref.cast operands into `op` when the op stays valid with the
+/// casts' more static source types (a cast may hide a size that contradicts
+/// another operand; then nothing is folded).
+template <typename OpTy>
+LogicalResult foldCasts(OpTy op) {
+  SmallVector<std::pair<OpOperand *, Value>> folded;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto cast = operand.get().template getDefiningOp<memref::CastOp>();
+    if (cast && memref::CastOp::canFoldIntoConsumerOp(cast)) {
+      folded.push_back({&operand, operand.get()});
+      operand.set(cast.getSource());
+    }
+  }
+  if (folded.empty())
+    return failure();
+  if (op.explainInvalid().empty())
+    return success();
+  for (auto [operand, original] : folded)
+    operand->set(original);
+  return failure();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
 // PairWeightedAverageOp
 //===----------------------------------------------------------------------===//
 
+std::string mlir::msa::explainInvalidPairWeightedAverage(
+    Value v, Value bias, Value gate, Value pairMask, Value msaMask, Value out,
+    Value lse, double inf, Precision precision) {
+  if (std::string why = checkOperands(
+          {{v, "v", layout::kMsa},
+           {bias, "bias", layout::kPair},
+           {gate, "gate", layout::kMsa},
+           {pairMask, "pair_mask", layout::kPairMask},
+           {msaMask, "msa_mask", layout::kMsaMask},
+           {out, "out", layout::kMsa},
+           {lse, "lse", layout::kLse, /*f32Only=*/true}});
+      !why.empty())
+    return why;
+  Type dataType = elementTypeOf(v);
+  return firstError(
+      {[&] {
+         return checkSameElementType({{"v", v}, {"gate", gate}, {"out", out}});
+       },
+       [&] { return checkBiasElementType("bias", bias, dataType); },
+       [&] { return checkInf(inf); },
+       [&] { return checkPrecision(precision, dataType); },
+       [&] {
+         return checkNoAlias({{"v", v},
+                              {"bias", bias},
+                              {"gate", gate},
+                              {"pair_mask", pairMask},
+                              {"msa_mask", msaMask}},
+                             {{"out", out}, {"lse", lse}});
+       }});
+}
+
+std::string PairWeightedAverageOp::explainInvalid() {
+  return explainInvalidPairWeightedAverage(
+      getV(), getBias(), getGate(), getPairMask(), getMsaMask(), getOut(),
+      getLse(), getInf().convertToDouble(), getPrecision());
+}
+
 SmallVector<Value> PairWeightedAverageOp::getOutputs() {
   return {getOut(), getLse()};
 }
 
 LogicalResult PairWeightedAverageOp::verify() {
-  if (failed(verifyOperands(
-          *this, {{getV(), "v", layout::kMsa},
-                  {getBias(), "bias", layout::kPair},
-                  {getGate(), "gate", layout::kMsa},
-                  {getPairMask(), "pair_mask", layout::kPairMask},
-                  {getMsaMask(), "msa_mask", layout::kMsaMask},
-                  {getOut(), "out", layout::kMsa},
-                  {getLse(), "lse", layout::kLse, /*f32Only=*/true}})))
-    return failure();
-  Type dataType = elementTypeOf(getV());
-  if (failed(verifySameElementType(
-          *this, {{"v", getV()}, {"gate", getGate()}, {"out", getOut()}})) ||
-      failed(verifyBiasElementType(*this, "bias", getBias(), dataType)) ||
-      failed(verifyInf(*this, getInf().convertToDouble())) ||
-      failed(verifyPrecision(*this, getPrecision(), dataType)))
-    return failure();
+  if (std::string why = explainInvalid(); !why.empty())
+    return emitOpError(why);
   return success();
 }
 
 LogicalResult PairWeightedAverageOp::fold(FoldAdaptor,
                                           SmallVectorImpl<OpFoldResult> &) {
-  return memref::foldMemRefCast(*this);
+  return foldCasts(*this);
 }
 
 void PairWeightedAverageOp::getCanonicalizationPatterns(
@@ -202,38 +313,59 @@ SmallVector<Value> PairWeightedAverageGradOp::getOutputs() {
   return {getDv(), getDbias(), getDgate()};
 }
 
-LogicalResult PairWeightedAverageGradOp::verify() {
-  if (failed(verifyOperands(
-          *this, {{getDout(), "dout", layout::kMsa},
-                  {getV(), "v", layout::kMsa},
-                  {getBias(), "bias", layout::kPair},
-                  {getGate(), "gate", layout::kMsa},
-                  {getOut(), "out", layout::kMsa},
-                  {getLse(), "lse", layout::kLse, /*f32Only=*/true},
-                  {getPairMask(), "pair_mask", layout::kPairMask},
-                  {getMsaMask(), "msa_mask", layout::kMsaMask},
-                  {getDv(), "dv", layout::kMsa},
-                  {getDbias(), "dbias", layout::kPair},
-                  {getDgate(), "dgate", layout::kMsa}})))
-    return failure();
+std::string PairWeightedAverageGradOp::explainInvalid() {
+  if (std::string why = checkOperands(
+          {{getDout(), "dout", layout::kMsa},
+           {getV(), "v", layout::kMsa},
+           {getBias(), "bias", layout::kPair},
+           {getGate(), "gate", layout::kMsa},
+           {getOut(), "out", layout::kMsa},
+           {getLse(), "lse", layout::kLse, /*f32Only=*/true},
+           {getPairMask(), "pair_mask", layout::kPairMask},
+           {getMsaMask(), "msa_mask", layout::kMsaMask},
+           {getDv(), "dv", layout::kMsa},
+           {getDbias(), "dbias", layout::kPair},
+           {getDgate(), "dgate", layout::kMsa}});
+      !why.empty())
+    return why;
   Type dataType = elementTypeOf(getV());
-  if (failed(verifySameElementType(*this, {{"v", getV()},
-                                           {"dout", getDout()},
-                                           {"gate", getGate()},
-                                           {"out", getOut()},
-                                           {"dv", getDv()},
-                                           {"dgate", getDgate()}})) ||
-      failed(verifyBiasElementType(*this, "bias", getBias(), dataType)) ||
-      failed(verifyBiasElementType(*this, "dbias", getDbias(), dataType)) ||
-      failed(verifyInf(*this, getInf().convertToDouble())) ||
-      failed(verifyPrecision(*this, getPrecision(), dataType)))
-    return failure();
+  return firstError(
+      {[&] {
+         return checkSameElementType({{"v", getV()},
+                                      {"dout", getDout()},
+                                      {"gate", getGate()},
+                                      {"out", getOut()},
+                                      {"dv", getDv()},
+                                      {"dgate", getDgate()}});
+       },
+       [&] { return checkBiasElementType("bias", getBias(), dataType); },
+       [&] { return checkBiasElementType("dbias", getDbias(), dataType); },
+       [&] { return checkInf(getInf().convertToDouble()); },
+       [&] { return checkPrecision(getPrecision(), dataType); },
+       [&] {
+         return checkNoAlias({{"dout", getDout()},
+                              {"v", getV()},
+                              {"bias", getBias()},
+                              {"gate", getGate()},
+                              {"out", getOut()},
+                              {"lse", getLse()},
+                              {"pair_mask", getPairMask()},
+                              {"msa_mask", getMsaMask()}},
+                             {{"dv", getDv()},
+                              {"dbias", getDbias()},
+                              {"dgate", getDgate()}});
+       }});
+}
+
+LogicalResult PairWeightedAverageGradOp::verify() {
+  if (std::string why = explainInvalid(); !why.empty())
+    return emitOpError(why);
   return success();
 }
 
 LogicalResult PairWeightedAverageGradOp::fold(
     FoldAdaptor, SmallVectorImpl<OpFoldResult> &) {
-  return memref::foldMemRefCast(*this);
+  return foldCasts(*this);
 }
 
 void PairWeightedAverageGradOp::getCanonicalizationPatterns(
@@ -246,26 +378,29 @@ void PairWeightedAverageGradOp::getCanonicalizationPatterns(
 //===----------------------------------------------------------------------===//
 
 LogicalResult MaskedSoftmaxOp::verify() {
-  if (failed(verifyOperands(*this,
-                            {{getBias(), "bias", layout::kPair},
-                             {getPairMask(), "pair_mask", layout::kPairMask},
-                             {getWeights(), "weights", layout::kPair}})))
-    return failure();
-  return verifyInf(*this, getInf().convertToDouble());
+  std::string why = firstError(
+      {[&] {
+         return checkOperands({{getBias(), "bias", layout::kPair},
+                               {getPairMask(), "pair_mask", layout::kPairMask},
+                               {getWeights(), "weights", layout::kPair}});
+       },
+       [&] { return checkInf(getInf().convertToDouble()); }});
+  return why.empty() ? success() : emitOpError(why);
 }
 
 LogicalResult WeightedSumOp::verify() {
-  return verifyOperands(*this,
-                        {{getWeights(), "weights", layout::kPair},
-                         {getV(), "v", layout::kMsa},
-                         {getMsaMask(), "msa_mask", layout::kMsaMask},
-                         {getOut(), "out", layout::kMsa}});
+  std::string why = checkOperands({{getWeights(), "weights", layout::kPair},
+                                   {getV(), "v", layout::kMsa},
+                                   {getMsaMask(), "msa_mask", layout::kMsaMask},
+                                   {getOut(), "out", layout::kMsa}});
+  return why.empty() ? success() : emitOpError(why);
 }
 
 LogicalResult SigmoidGateOp::verify() {
-  return verifyOperands(*this, {{getInput(), "input", layout::kMsa},
-                                {getGate(), "gate", layout::kMsa},
-                                {getOut(), "out", layout::kMsa}});
+  std::string why = checkOperands({{getInput(), "input", layout::kMsa},
+                                   {getGate(), "gate", layout::kMsa},
+                                   {getOut(), "out", layout::kMsa}});
+  return why.empty() ? success() : emitOpError(why);
 }
 
 #define GET_OP_CLASSES

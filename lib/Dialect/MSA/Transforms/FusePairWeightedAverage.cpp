@@ -134,25 +134,14 @@ ChainMatch matchChain(SigmoidGateOp gate) {
     }
   }
 
-  Value out = gate.getOut();
-  for (Value in : {m.sum.getV(), m.softmax.getBias(), gate.getGate(),
-                   m.softmax.getPairMask(), m.sum.getMsaMask()})
-    if (in == out) {
-      m.whyNot = "the gate's output is also an input of the chain";
-      return m;
-    }
-
-  auto elem = [](Value v) {
-    return cast<MemRefType>(v.getType()).getElementType();
-  };
-  Type dataType = elem(m.sum.getV());
-  if (elem(gate.getGate()) != dataType || elem(out) != dataType) {
-    m.whyNot = "'v', 'gate' and 'out' do not share one element type";
-    return m;
-  }
-  Type biasType = elem(m.softmax.getBias());
-  if (biasType != dataType && !biasType.isF32()) {
-    m.whyNot = "'bias' element type is neither the data type nor f32";
+  // The fused op's own rules (types, sizes that the intermediates may have
+  // hidden behind dynamic dimensions, outputs that are views of inputs).
+  std::string invalid = explainInvalidPairWeightedAverage(
+      m.sum.getV(), m.softmax.getBias(), gate.getGate(),
+      m.softmax.getPairMask(), m.sum.getMsaMask(), gate.getOut(),
+      /*lse=*/Value(), m.softmax.getInf().convertToDouble(), Precision::ieee);
+  if (!invalid.empty()) {
+    m.whyNot = "the fused op would be invalid: " + invalid;
     return m;
   }
   m.whyNot.clear();

@@ -33,6 +33,13 @@ inline constexpr llvm::StringLiteral kLse = "BHR";
 /// True for the element types msa data operands may have: bf16, f16, f32.
 bool isSupportedDataType(Type type);
 
+/// Why msa.pair_weighted_average with these operands (optional ones null)
+/// and attributes would fail its verifier; an empty string if it would not.
+std::string explainInvalidPairWeightedAverage(Value v, Value bias, Value gate,
+                                              Value pairMask, Value msaMask,
+                                              Value out, Value lse, double inf,
+                                              Precision precision);
+
 } // namespace msa
 } // namespace mlir
 

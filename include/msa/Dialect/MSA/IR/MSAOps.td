@@ -101,6 +101,8 @@ def MSA_PairWeightedAverageOp : MSA_Op<"pair_weighted_average",
   let extraClassDeclaration = [{
     /// The buffers this op writes; absent optional outputs are null.
     SmallVector<Value> getOutputs();
+    /// Why this op is invalid (the verifier's message), or an empty string.
+    std::string explainInvalid();
   }];
 
   let hasVerifier = 1;
@@ -185,6 +187,8 @@ def MSA_PairWeightedAverageGradOp : MSA_Op<"pair_weighted_average_grad",
   let extraClassDeclaration = [{
     /// The buffers this op writes; absent optional outputs are null.
     SmallVector<Value> getOutputs();
+    /// Why this op is invalid (the verifier's message), or an empty string.
+    std::string explainInvalid();
   }];
 
   let hasVerifier = 1;

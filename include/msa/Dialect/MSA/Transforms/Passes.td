@@ -33,8 +33,10 @@ def MSAFusePairWeightedAverage
     - the three ops are in one block, in chain order, and no op between the
       softmax and the gate may write memory (the fused op reads its inputs
       at the gate's position);
-    - the operand types satisfy `msa.pair_weighted_average`'s rules (`v`,
-      `gate` and `out` share one element type; `bias` has it or f32).
+    - the fused op would pass its verifier: `v`, `gate` and `out` share one
+      element type, `bias` has it or f32, the sizes agree (also those the
+      intermediates hid behind dynamic dimensions), and the gate's output is
+      not a view of an input.
 
     The fused op computes in f32 throughout, so intermediates declared in a
     narrower type are no longer rounded: the result is at least as accurate.
