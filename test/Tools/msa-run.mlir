@@ -16,6 +16,7 @@
 // Bad inputs (`not` fails on a crash, so these also show there is none).
 // RUN: split-file %s %t
 // RUN: not msa-run %t/dynamic.mlir 2>&1 | FileCheck --check-prefix=DYNAMIC %s
+// RUN: not msa-run %t/two-functions.mlir 2>&1 | FileCheck --check-prefix=TWO-PUBLIC %s
 // RUN: not msa-run %t/two-functions.mlir --entry=third 2>&1 | FileCheck --check-prefix=NO-ENTRY %s
 // RUN: not msa-run %t/two-functions.mlir --entry=helper 2>&1 | FileCheck --check-prefix=PRIVATE-ENTRY %s
 // RUN: not msa-run %t/no-fused-op.mlir 2>&1 | FileCheck --check-prefix=NO-FUSED %s
@@ -29,6 +30,15 @@
 // RUN: not msa-run %t/unparsable.mlir 2>&1 | FileCheck --check-prefix=UNPARSABLE %s
 // RUN: not msa-run %t/invalid.mlir 2>&1 | FileCheck --check-prefix=INVALID %s
 // RUN: not msa-run %t/does-not-exist.mlir 2>&1 | FileCheck --check-prefix=MISSING %s
+// RUN: not msa-run %t/strided-layout.mlir 2>&1 | FileCheck --check-prefix=STRIDED %s
+// RUN: not msa-run %t/permuted-layout.mlir 2>&1 | FileCheck --check-prefix=PERMUTED %s
+// RUN: not msa-run %t/shared-argument.mlir 2>&1 | FileCheck --check-prefix=SHARED %s
+// RUN: not msa-run %t/shared-argument-grad.mlir 2>&1 | FileCheck --check-prefix=SHARED-GRAD %s
+// RUN: not msa-run %t/dbias-type.mlir 2>&1 | FileCheck --check-prefix=DBIAS-TYPE %s
+// RUN: not msa-run %t/dbias-type-f32.mlir 2>&1 | FileCheck --check-prefix=DBIAS-TYPE-F32 %s
+
+// A file with two public functions runs the one --entry names.
+// RUN: msa-run %t/two-functions.mlir --entry=second --seed=2 | FileCheck --check-prefix=SECOND %s
 
 // BF16:      msa-run: @pair_weighted_average on B=2 S=5 R=33 H=8 C=32 bf16 bias=bf16 pair_mask=yes msa_mask=yes inf=1e+09 seed=1{{$}}
 // BF16-NEXT:   CPU path: compile {{[0-9.]+}} ms, run {{[0-9.]+}} ms
@@ -78,6 +88,7 @@
 
 // DYNAMIC:     msa-run: error: argument 0 of @dynamic must be a statically shaped memref (msa-run makes inputs of that shape)
 // DYNAMIC-NOT: Stack dump
+// TWO-PUBLIC:  msa-run: error: more than one public function; choose one with --entry
 // NO-ENTRY:    msa-run: error: no public function 'third'
 // PRIVATE-ENTRY: msa-run: error: no public function 'helper'
 // NO-FUSED:    msa-run: error: @gate_only must hold exactly one msa.pair_weighted_average after fusion, found 0
@@ -94,6 +105,17 @@
 // INVALID:     invalid.mlir:2:3: error: 'msa.pair_weighted_average' op dimension C of operand 'out' (dim 4) is 16, but operand 'v' has C = 8 (dim 4)
 // INVALID:     msa-run: error: could not parse '{{.*}}invalid.mlir'
 // MISSING:     msa-run: error: cannot open input file '{{.*}}does-not-exist.mlir': No such file or directory
+// STRIDED:     msa-run: error: argument 2 of @strided must have the identity layout (msa-run makes dense row-major buffers)
+// PERMUTED:    msa-run: error: argument 1 of @permuted must have the identity layout (msa-run makes dense row-major buffers)
+// SHARED:      msa-run: error: argument 0 is both 'v' and 'gate'; msa-run makes one buffer per operand
+// SHARED-GRAD: msa-run: error: argument 5 is both 'out' and 'dout'; msa-run makes one buffer per operand
+// DBIAS-TYPE:  msa-run: error: msa-run makes 'dbias' of the element type of 'bias'; they differ
+// DBIAS-TYPE-F32: msa-run: error: msa-run makes 'dbias' of the element type of 'bias'; they differ
+
+// SECOND:      msa-run: @second on B=1 S=2 R=3 H=4 C=8 f16 bias=f16 pair_mask=no msa_mask=no inf=1e+08 seed=2{{$}}
+// SECOND-NEXT:   CPU path:
+// SECOND-NEXT:   out    rel err {{[0-9]\.[0-9]+e[-+][0-9]+}} (limit 5e-03) ok
+// SECOND-NEXT: PASS
 
 //--- dynamic.mlir
 func.func @dynamic(%v: memref<?x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
@@ -206,18 +228,19 @@ func.func @mask(%v: memref<1x2x3x4x8xbf16>, %bias: memref<1x3x3x4xbf16>,
 }
 
 //--- grad-without-lse.mlir
-func.func @grad(%x: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+func.func @grad(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                %gate: memref<1x2x3x4x8xf32>,
                 %lse: memref<1x4x3xf32>, %out: memref<1x2x3x4x8xf32>,
                 %dout: memref<1x2x3x4x8xf32>, %dv: memref<1x2x3x4x8xf32>,
                 %dbias: memref<1x3x3x4xf32>, %dgate: memref<1x2x3x4x8xf32>) {
-  msa.pair_weighted_average v(%x : memref<1x2x3x4x8xf32>)
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
       bias(%bias : memref<1x3x3x4xf32>)
-      gate(%x : memref<1x2x3x4x8xf32>)
+      gate(%gate : memref<1x2x3x4x8xf32>)
       out(%out : memref<1x2x3x4x8xf32>)
   msa.pair_weighted_average_grad dout(%dout : memref<1x2x3x4x8xf32>)
-      v(%x : memref<1x2x3x4x8xf32>)
+      v(%v : memref<1x2x3x4x8xf32>)
       bias(%bias : memref<1x3x3x4xf32>)
-      gate(%x : memref<1x2x3x4x8xf32>)
+      gate(%gate : memref<1x2x3x4x8xf32>)
       out(%out : memref<1x2x3x4x8xf32>)
       lse(%lse : memref<1x4x3xf32>)
       dv(%dv : memref<1x2x3x4x8xf32>)
@@ -238,5 +261,115 @@ func.func @cut(%v: memref<1x2x3x4x8xf32>
 //--- invalid.mlir
 func.func @bad(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>, %out: memref<1x2x3x4x16xf32>) {
   msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>) bias(%bias : memref<1x3x3x4xf32>) gate(%v : memref<1x2x3x4x8xf32>) out(%out : memref<1x2x3x4x16xf32>)
+  return
+}
+
+//--- strided-layout.mlir
+// The gate is every other S-slice of a larger buffer.
+func.func @strided(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                   %gate: memref<1x2x3x4x8xf32, strided<[384, 192, 32, 8, 1]>>,
+                   %out: memref<1x2x3x4x8xf32>) {
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gate : memref<1x2x3x4x8xf32, strided<[384, 192, 32, 8, 1]>>)
+      out(%out : memref<1x2x3x4x8xf32>)
+  return
+}
+
+//--- permuted-layout.mlir
+// The bias is stored with its two R dimensions swapped.
+func.func @permuted(%v: memref<1x2x3x4x8xf32>,
+                    %bias: memref<1x3x3x4xf32, affine_map<(b, i, j, h) -> (b, j, i, h)>>,
+                    %gate: memref<1x2x3x4x8xf32>, %out: memref<1x2x3x4x8xf32>) {
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32, affine_map<(b, i, j, h) -> (b, j, i, h)>>)
+      gate(%gate : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+  return
+}
+
+//--- shared-argument.mlir
+// Valid IR (inputs may share a buffer), but msa-run makes one per operand.
+func.func @shared(%x: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                  %out: memref<1x2x3x4x8xf32>) {
+  msa.pair_weighted_average v(%x : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%x : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+  return
+}
+
+//--- shared-argument-grad.mlir
+// The gradient reads the forward's output as its incoming gradient.
+func.func @shared_grad(
+    %v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+    %gate: memref<1x2x3x4x8xf32>, %lse: memref<1x4x3xf32>,
+    %dv: memref<1x2x3x4x8xf32>, %out: memref<1x2x3x4x8xf32>,
+    %dbias: memref<1x3x3x4xf32>, %dgate: memref<1x2x3x4x8xf32>) {
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gate : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+      lse(%lse : memref<1x4x3xf32>)
+  msa.pair_weighted_average_grad dout(%out : memref<1x2x3x4x8xf32>)
+      v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gate : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+      lse(%lse : memref<1x4x3xf32>)
+      dv(%dv : memref<1x2x3x4x8xf32>)
+      dbias(%dbias : memref<1x3x3x4xf32>)
+      dgate(%dgate : memref<1x2x3x4x8xf32>)
+  return
+}
+
+//--- dbias-type.mlir
+// Valid IR (dbias may be the data type or f32), but msa-run makes dbias of
+// the bias's type: here an f32 bias with a bf16 dbias.
+func.func @dbias_type(
+    %v: memref<1x2x3x4x8xbf16>, %bias: memref<1x3x3x4xf32>,
+    %gate: memref<1x2x3x4x8xbf16>, %out: memref<1x2x3x4x8xbf16>,
+    %lse: memref<1x4x3xf32>, %dout: memref<1x2x3x4x8xbf16>,
+    %dv: memref<1x2x3x4x8xbf16>, %dbias: memref<1x3x3x4xbf16>,
+    %dgate: memref<1x2x3x4x8xbf16>) {
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xbf16>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gate : memref<1x2x3x4x8xbf16>)
+      out(%out : memref<1x2x3x4x8xbf16>)
+      lse(%lse : memref<1x4x3xf32>)
+  msa.pair_weighted_average_grad dout(%dout : memref<1x2x3x4x8xbf16>)
+      v(%v : memref<1x2x3x4x8xbf16>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gate : memref<1x2x3x4x8xbf16>)
+      out(%out : memref<1x2x3x4x8xbf16>)
+      lse(%lse : memref<1x4x3xf32>)
+      dv(%dv : memref<1x2x3x4x8xbf16>)
+      dbias(%dbias : memref<1x3x3x4xbf16>)
+      dgate(%dgate : memref<1x2x3x4x8xbf16>)
+  return
+}
+
+//--- dbias-type-f32.mlir
+// The other way round: a bf16 bias with an f32 dbias.
+func.func @dbias_type_f32(
+    %v: memref<1x2x3x4x8xbf16>, %bias: memref<1x3x3x4xbf16>,
+    %gate: memref<1x2x3x4x8xbf16>, %out: memref<1x2x3x4x8xbf16>,
+    %lse: memref<1x4x3xf32>, %dout: memref<1x2x3x4x8xbf16>,
+    %dv: memref<1x2x3x4x8xbf16>, %dbias: memref<1x3x3x4xf32>,
+    %dgate: memref<1x2x3x4x8xbf16>) {
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xbf16>)
+      bias(%bias : memref<1x3x3x4xbf16>)
+      gate(%gate : memref<1x2x3x4x8xbf16>)
+      out(%out : memref<1x2x3x4x8xbf16>)
+      lse(%lse : memref<1x4x3xf32>)
+  msa.pair_weighted_average_grad dout(%dout : memref<1x2x3x4x8xbf16>)
+      v(%v : memref<1x2x3x4x8xbf16>)
+      bias(%bias : memref<1x3x3x4xbf16>)
+      gate(%gate : memref<1x2x3x4x8xbf16>)
+      out(%out : memref<1x2x3x4x8xbf16>)
+      lse(%lse : memref<1x4x3xf32>)
+      dv(%dv : memref<1x2x3x4x8xbf16>)
+      dbias(%dbias : memref<1x3x3x4xf32>)
+      dgate(%dgate : memref<1x2x3x4x8xbf16>)
   return
 }

@@ -177,6 +177,32 @@ func.func @fuse_dynamic(%v: memref<?x?x?x?x?xf32>, %bias: memref<?x?x?x?xf32>,
 
 // -----
 
+// Dynamic intermediates between static operands that agree: fused.
+// CHECK-LABEL: func.func @fuse_dynamic_intermediates(
+// CHECK-SAME:      %[[V:[^:]*]]: memref<1x4x16x2x8xf32>, %[[BIAS:[^:]*]]: memref<1x16x16x2xf32>,
+// CHECK-SAME:      %[[OUT:[^:]*]]: memref<1x4x16x2x8xf32>, %{{[^:]*}}: index)
+// CHECK-NOT:     memref.alloc
+// CHECK:         msa.pair_weighted_average v(%[[V]] : memref<1x4x16x2x8xf32>)
+// CHECK-SAME:      bias(%[[BIAS]] : memref<1x16x16x2xf32>) gate(%[[V]] : memref<1x4x16x2x8xf32>)
+// CHECK-SAME:      out(%[[OUT]] : memref<1x4x16x2x8xf32>){{$}}
+// CHECK-NEXT:    return
+func.func @fuse_dynamic_intermediates(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x16x16x2xf32>,
+                                      %out: memref<1x4x16x2x8xf32>, %n: index) {
+  %w = memref.alloc(%n, %n) : memref<1x?x?x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x16x16x2xf32>)
+      weights(%w : memref<1x?x?x2xf32>)
+  %o = memref.alloc(%n) : memref<1x4x?x2x8xf32>
+  msa.weighted_sum weights(%w : memref<1x?x?x2xf32>)
+      v(%v : memref<1x4x16x2x8xf32>)
+      out(%o : memref<1x4x?x2x8xf32>)
+  msa.sigmoid_gate input(%o : memref<1x4x?x2x8xf32>)
+      gate(%v : memref<1x4x16x2x8xf32>)
+      out(%out : memref<1x4x16x2x8xf32>)
+  return
+}
+
+// -----
+
 // Ops between the softmax and the gate that only read memory, allocate or
 // compute do not block the rewrite; the fused op sits at the gate.
 // CHECK-LABEL: func.func @fuse_with_readers_between(
@@ -537,7 +563,8 @@ func.func @loop_with_store_between(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x1
 
 // -----
 
-// The gate writes over v, which the fused op would still be reading.
+// The gate writes over v, which the fused op would still be reading: the
+// fused op's verifier forbids an output that aliases an input.
 // CHECK-LABEL: func.func @out_is_v(
 // CHECK:         msa.masked_softmax
 // CHECK:         msa.weighted_sum
@@ -552,7 +579,7 @@ func.func @out_is_v(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x16x16x2xf32>,
   msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
       v(%v : memref<1x4x16x2x8xf32>)
       out(%o : memref<1x4x16x2x8xf32>)
-  // expected-remark @+1 {{not fused: the gate's output is also an input of the chain}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'out' and operand 'v' are views of one buffer; outputs must not alias other operands}}
   msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
       gate(%gate : memref<1x4x16x2x8xf32>)
       out(%v : memref<1x4x16x2x8xf32>)
@@ -575,7 +602,7 @@ func.func @out_is_gate(%v: memref<1x4x16x2x8xbf16>, %bias: memref<1x16x16x2xbf16
   msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
       v(%v : memref<1x4x16x2x8xbf16>)
       out(%o : memref<1x4x16x2x8xf32>)
-  // expected-remark @+1 {{not fused: the gate's output is also an input of the chain}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'out' and operand 'gate' are views of one buffer; outputs must not alias other operands}}
   msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
       gate(%gate : memref<1x4x16x2x8xbf16>)
       out(%gate : memref<1x4x16x2x8xbf16>)
@@ -598,7 +625,7 @@ func.func @gate_type_differs(%v: memref<1x4x16x2x8xbf16>, %bias: memref<1x16x16x
   msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
       v(%v : memref<1x4x16x2x8xbf16>)
       out(%o : memref<1x4x16x2x8xf32>)
-  // expected-remark @+1 {{not fused: 'v', 'gate' and 'out' do not share one element type}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'gate' element type 'f16' must match operand 'v' element type 'bf16'}}
   msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
       gate(%gate : memref<1x4x16x2x8xf16>)
       out(%out : memref<1x4x16x2x8xbf16>)
@@ -621,7 +648,7 @@ func.func @out_type_differs(%v: memref<1x4x16x2x8xbf16>, %bias: memref<1x16x16x2
   msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
       v(%v : memref<1x4x16x2x8xbf16>)
       out(%o : memref<1x4x16x2x8xf32>)
-  // expected-remark @+1 {{not fused: 'v', 'gate' and 'out' do not share one element type}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'out' element type 'f32' must match operand 'v' element type 'bf16'}}
   msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
       gate(%v : memref<1x4x16x2x8xbf16>)
       out(%out : memref<1x4x16x2x8xf32>)
@@ -644,10 +671,141 @@ func.func @bias_type_differs(%v: memref<1x4x16x2x8xbf16>, %bias: memref<1x16x16x
   msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
       v(%v : memref<1x4x16x2x8xbf16>)
       out(%o : memref<1x4x16x2x8xf32>)
-  // expected-remark @+1 {{not fused: 'bias' element type is neither the data type nor f32}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'bias' element type 'f16' must be the data type 'bf16' or f32}}
   msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
       gate(%v : memref<1x4x16x2x8xbf16>)
       out(%out : memref<1x4x16x2x8xbf16>)
+  return
+}
+
+// -----
+
+// With f32 data the bias must be f32 too.
+// CHECK-LABEL: func.func @bias_narrower_than_f32_data(
+// CHECK:         msa.masked_softmax
+// CHECK:         msa.weighted_sum
+// CHECK:         msa.sigmoid_gate
+// CHECK-NOT:     msa.pair_weighted_average
+func.func @bias_narrower_than_f32_data(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x16x16x2xbf16>,
+                                       %out: memref<1x4x16x2x8xf32>) {
+  %w = memref.alloc() : memref<1x16x16x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x16x16x2xbf16>)
+      weights(%w : memref<1x16x16x2xf32>)
+  %o = memref.alloc() : memref<1x4x16x2x8xf32>
+  msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
+      v(%v : memref<1x4x16x2x8xf32>)
+      out(%o : memref<1x4x16x2x8xf32>)
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'bias' element type 'bf16' must be f32}}
+  msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
+      gate(%v : memref<1x4x16x2x8xf32>)
+      out(%out : memref<1x4x16x2x8xf32>)
+  return
+}
+
+// -----
+
+// `out` is a memref.cast of `v`: a view of the buffer the fused op reads.
+// CHECK-LABEL: func.func @out_is_cast_of_v(
+// CHECK-SAME:      %[[V:[^:]*]]: memref<1x4x16x2x8xf32>
+// CHECK:         %[[OC:[^ ]+]] = memref.cast %[[V]]
+// CHECK:         msa.masked_softmax
+// CHECK:         msa.weighted_sum
+// CHECK:         msa.sigmoid_gate {{.*}} out(%[[OC]] : memref<?x?x?x?x?xf32>)
+// CHECK-NOT:     msa.pair_weighted_average
+func.func @out_is_cast_of_v(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x16x16x2xf32>,
+                            %gate: memref<1x4x16x2x8xf32>) {
+  %oc = memref.cast %v : memref<1x4x16x2x8xf32> to memref<?x?x?x?x?xf32>
+  %w = memref.alloc() : memref<1x16x16x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x16x16x2xf32>)
+      weights(%w : memref<1x16x16x2xf32>)
+  %o = memref.alloc() : memref<1x4x16x2x8xf32>
+  msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
+      v(%v : memref<1x4x16x2x8xf32>)
+      out(%o : memref<1x4x16x2x8xf32>)
+  // expected-remark @+1 {{not fused: the fused op would be invalid: operand 'out' and operand 'v' are views of one buffer; outputs must not alias other operands}}
+  msa.sigmoid_gate input(%o : memref<1x4x16x2x8xf32>)
+      gate(%gate : memref<1x4x16x2x8xf32>)
+      out(%oc : memref<?x?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+// Dynamic intermediates hide that the bias has R = 8 while v has R = 16:
+// each step is valid on its own, the fused op would not be.
+// CHECK-LABEL: func.func @dynamic_weights_hide_r_mismatch(
+// CHECK:         msa.masked_softmax
+// CHECK:         msa.weighted_sum
+// CHECK:         msa.sigmoid_gate
+// CHECK-NOT:     msa.pair_weighted_average
+func.func @dynamic_weights_hide_r_mismatch(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x8x8x2xf32>,
+                                           %out: memref<1x4x16x2x8xf32>, %n: index) {
+  %w = memref.alloc(%n, %n) : memref<1x?x?x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x8x8x2xf32>)
+      weights(%w : memref<1x?x?x2xf32>)
+  %o = memref.alloc(%n) : memref<1x4x?x2x8xf32>
+  msa.weighted_sum weights(%w : memref<1x?x?x2xf32>)
+      v(%v : memref<1x4x16x2x8xf32>)
+      out(%o : memref<1x4x?x2x8xf32>)
+  // expected-remark @+1 {{not fused: the fused op would be invalid: dimension R of operand 'bias' (dim 1) is 8, but operand 'v' has R = 16 (dim 2)}}
+  msa.sigmoid_gate input(%o : memref<1x4x?x2x8xf32>)
+      gate(%v : memref<1x4x16x2x8xf32>)
+      out(%out : memref<1x4x16x2x8xf32>)
+  return
+}
+
+// -----
+
+// A dynamic weighted sum hides that the gate and out have C = 16 while v has
+// C = 8.
+// CHECK-LABEL: func.func @dynamic_sum_hides_c_mismatch(
+// CHECK:         msa.masked_softmax
+// CHECK:         msa.weighted_sum
+// CHECK:         msa.sigmoid_gate
+// CHECK-NOT:     msa.pair_weighted_average
+func.func @dynamic_sum_hides_c_mismatch(%v: memref<1x4x16x2x8xf32>, %bias: memref<1x16x16x2xf32>,
+                                        %gate: memref<1x4x16x2x16xf32>,
+                                        %out: memref<1x4x16x2x16xf32>,
+                                        %b: index, %s: index, %r: index, %h: index, %c: index) {
+  %w = memref.alloc() : memref<1x16x16x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x16x16x2xf32>)
+      weights(%w : memref<1x16x16x2xf32>)
+  %o = memref.alloc(%b, %s, %r, %h, %c) : memref<?x?x?x?x?xf32>
+  msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
+      v(%v : memref<1x4x16x2x8xf32>)
+      out(%o : memref<?x?x?x?x?xf32>)
+  // expected-remark @+1 {{not fused: the fused op would be invalid: dimension C of operand 'gate' (dim 4) is 16, but operand 'v' has C = 8 (dim 4)}}
+  msa.sigmoid_gate input(%o : memref<?x?x?x?x?xf32>)
+      gate(%gate : memref<1x4x16x2x16xf32>)
+      out(%out : memref<1x4x16x2x16xf32>)
+  return
+}
+
+// -----
+
+// A dynamic intermediate hides that the pair mask (read by the softmax) and
+// the MSA mask (read by the sum) disagree on R.
+// CHECK-LABEL: func.func @dynamic_weights_hide_mask_mismatch(
+// CHECK:         msa.masked_softmax
+// CHECK:         msa.weighted_sum
+// CHECK:         msa.sigmoid_gate
+// CHECK-NOT:     msa.pair_weighted_average
+func.func @dynamic_weights_hide_mask_mismatch(%v: memref<1x4x?x2x8xf32>, %bias: memref<1x?x?x2xf32>,
+                                              %pm: memref<1x5x5xf32>, %mm: memref<1x4x7xf32>,
+                                              %out: memref<1x4x?x2x8xf32>, %n: index) {
+  %w = memref.alloc(%n, %n) : memref<1x?x?x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x?x?x2xf32>)
+      pair_mask(%pm : memref<1x5x5xf32>)
+      weights(%w : memref<1x?x?x2xf32>)
+  %o = memref.alloc(%n) : memref<1x4x?x2x8xf32>
+  msa.weighted_sum weights(%w : memref<1x?x?x2xf32>)
+      v(%v : memref<1x4x?x2x8xf32>)
+      msa_mask(%mm : memref<1x4x7xf32>)
+      out(%o : memref<1x4x?x2x8xf32>)
+  // expected-remark @+1 {{not fused: the fused op would be invalid: dimension R of operand 'msa_mask' (dim 2) is 7, but operand 'pair_mask' has R = 5 (dim 1)}}
+  msa.sigmoid_gate input(%o : memref<1x4x?x2x8xf32>)
+      gate(%v : memref<1x4x?x2x8xf32>)
+      out(%out : memref<1x4x?x2x8xf32>)
   return
 }
 

@@ -73,6 +73,25 @@ func.func @fused_msa_mask_only(%v: memref<1x2x3x4x8xbf16>, %bias: memref<1x3x3x4
   return
 }
 
+// Inputs may be views of one buffer: the gate is a cast of v. Only outputs
+// must not alias other operands.
+// CHECK-LABEL: func.func @fused_gate_view_of_v(
+// CHECK-SAME:      %[[V:[^:]*]]: memref<1x2x3x4x8xf32>, %[[BIAS:[^:]*]]: memref<1x3x3x4xf32>,
+// CHECK-SAME:      %[[OUT:[^:]*]]: memref<1x2x3x4x8xf32>)
+// CHECK-NEXT:    %[[GC:[^ ]+]] = memref.cast %[[V]] : memref<1x2x3x4x8xf32> to memref<?x?x?x?x?xf32>
+// CHECK-NEXT:    msa.pair_weighted_average v(%[[V]] : memref<1x2x3x4x8xf32>)
+// CHECK-SAME:      bias(%[[BIAS]] : memref<1x3x3x4xf32>) gate(%[[GC]] : memref<?x?x?x?x?xf32>)
+// CHECK-SAME:      out(%[[OUT]] : memref<1x2x3x4x8xf32>){{$}}
+func.func @fused_gate_view_of_v(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                                %out: memref<1x2x3x4x8xf32>) {
+  %gc = memref.cast %v : memref<1x2x3x4x8xf32> to memref<?x?x?x?x?xf32>
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%gc : memref<?x?x?x?x?xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+  return
+}
+
 // Dynamic sizes, f16 data, a pair mask and the lse output; Boltz's inf.
 // CHECK-LABEL: func.func @fused_dynamic_f16(
 // CHECK-SAME:      %[[V:[^:]*]]: memref<?x?x?x?x?xf16>, %[[BIAS:[^:]*]]: memref<?x?x?x?xf16>,
@@ -220,17 +239,24 @@ func.func @grad_all_operands_bf16(
 }
 
 // Dynamic sizes, f16, only the pair mask, an f32 bias with an f16 dbias.
+// The inputs may share one buffer; each output has its own.
 // CHECK-LABEL: func.func @grad_dynamic_f16(
-// CHECK:         msa.pair_weighted_average_grad dout(%{{[^ ]+}} : memref<?x?x?x?x?xf16>)
-// CHECK-SAME:      bias(%{{[^ ]+}} : memref<?x?x?x?xf32>)
-// CHECK-SAME:      lse(%{{[^ ]+}} : memref<?x?x?xf32>) pair_mask(%{{[^ ]+}} : memref<?x?x?xf16>)
-// CHECK-SAME:      dv(%{{[^ ]+}} : memref<?x?x?x?x?xf16>) dbias(%{{[^ ]+}} : memref<?x?x?x?xf16>)
-// CHECK-SAME:      dgate(%{{[^ ]+}} : memref<?x?x?x?x?xf16>){{$}}
+// CHECK-SAME:      %[[X:[^:]*]]: memref<?x?x?x?x?xf16>, %[[BIAS:[^:]*]]: memref<?x?x?x?xf32>,
+// CHECK-SAME:      %[[LSE:[^:]*]]: memref<?x?x?xf32>, %[[PM:[^:]*]]: memref<?x?x?xf16>,
+// CHECK-SAME:      %[[DV:[^:]*]]: memref<?x?x?x?x?xf16>, %[[DBIAS:[^:]*]]: memref<?x?x?x?xf16>,
+// CHECK-SAME:      %[[DG:[^:]*]]: memref<?x?x?x?x?xf16>)
+// CHECK:         msa.pair_weighted_average_grad dout(%[[X]] : memref<?x?x?x?x?xf16>)
+// CHECK-SAME:      v(%[[X]] : memref<?x?x?x?x?xf16>) bias(%[[BIAS]] : memref<?x?x?x?xf32>)
+// CHECK-SAME:      gate(%[[X]] : memref<?x?x?x?x?xf16>) out(%[[X]] : memref<?x?x?x?x?xf16>)
+// CHECK-SAME:      lse(%[[LSE]] : memref<?x?x?xf32>) pair_mask(%[[PM]] : memref<?x?x?xf16>)
+// CHECK-SAME:      dv(%[[DV]] : memref<?x?x?x?x?xf16>) dbias(%[[DBIAS]] : memref<?x?x?x?xf16>)
+// CHECK-SAME:      dgate(%[[DG]] : memref<?x?x?x?x?xf16>){{$}}
 // CHECK-NOT:     msa_mask
 func.func @grad_dynamic_f16(
     %x: memref<?x?x?x?x?xf16>, %bias: memref<?x?x?x?xf32>,
     %lse: memref<?x?x?xf32>, %pm: memref<?x?x?xf16>,
-    %dbias: memref<?x?x?x?xf16>) {
+    %dv: memref<?x?x?x?x?xf16>, %dbias: memref<?x?x?x?xf16>,
+    %dg: memref<?x?x?x?x?xf16>) {
   msa.pair_weighted_average_grad dout(%x : memref<?x?x?x?x?xf16>)
       v(%x : memref<?x?x?x?x?xf16>)
       bias(%bias : memref<?x?x?x?xf32>)
@@ -238,19 +264,26 @@ func.func @grad_dynamic_f16(
       out(%x : memref<?x?x?x?x?xf16>)
       lse(%lse : memref<?x?x?xf32>)
       pair_mask(%pm : memref<?x?x?xf16>)
-      dv(%x : memref<?x?x?x?x?xf16>)
+      dv(%dv : memref<?x?x?x?x?xf16>)
       dbias(%dbias : memref<?x?x?x?xf16>)
-      dgate(%x : memref<?x?x?x?x?xf16>) {inf = 1.0e8 : f64}
+      dgate(%dg : memref<?x?x?x?x?xf16>) {inf = 1.0e8 : f64}
   return
 }
 
 // tf32 on f32 data, only the MSA mask, a non-default inf.
 // CHECK-LABEL: func.func @grad_tf32(
+// CHECK-SAME:      %[[X:[^:]*]]: memref<1x3x17x4x16xf32>, %[[BIAS:[^:]*]]: memref<1x17x17x4xf32>,
+// CHECK-SAME:      %[[LSE:[^:]*]]: memref<1x4x17xf32>, %[[MM:[^:]*]]: memref<1x3x17xf32>,
+// CHECK-SAME:      %[[DV:[^:]*]]: memref<1x3x17x4x16xf32>, %[[DBIAS:[^:]*]]: memref<1x17x17x4xf32>,
+// CHECK-SAME:      %[[DG:[^:]*]]: memref<1x3x17x4x16xf32>)
 // CHECK:         msa.pair_weighted_average_grad
-// CHECK-SAME:      msa_mask(%{{[^ ]+}} : memref<1x3x17xf32>)
-// CHECK-SAME:      dgate(%{{[^ ]+}} : memref<1x3x17x4x16xf32>) {inf = 1.000000e+06 : f64, precision = #msa.precision<tf32>}{{$}}
+// CHECK-SAME:      msa_mask(%[[MM]] : memref<1x3x17xf32>) dv(%[[DV]] : memref<1x3x17x4x16xf32>)
+// CHECK-SAME:      dbias(%[[DBIAS]] : memref<1x17x17x4xf32>)
+// CHECK-SAME:      dgate(%[[DG]] : memref<1x3x17x4x16xf32>) {inf = 1.000000e+06 : f64, precision = #msa.precision<tf32>}{{$}}
 func.func @grad_tf32(%x: memref<1x3x17x4x16xf32>, %bias: memref<1x17x17x4xf32>,
-                     %lse: memref<1x4x17xf32>, %mm: memref<1x3x17xf32>) {
+                     %lse: memref<1x4x17xf32>, %mm: memref<1x3x17xf32>,
+                     %dv: memref<1x3x17x4x16xf32>, %dbias: memref<1x17x17x4xf32>,
+                     %dg: memref<1x3x17x4x16xf32>) {
   msa.pair_weighted_average_grad dout(%x : memref<1x3x17x4x16xf32>)
       v(%x : memref<1x3x17x4x16xf32>)
       bias(%bias : memref<1x17x17x4xf32>)
@@ -258,9 +291,9 @@ func.func @grad_tf32(%x: memref<1x3x17x4x16xf32>, %bias: memref<1x17x17x4xf32>,
       out(%x : memref<1x3x17x4x16xf32>)
       lse(%lse : memref<1x4x17xf32>)
       msa_mask(%mm : memref<1x3x17xf32>)
-      dv(%x : memref<1x3x17x4x16xf32>)
-      dbias(%bias : memref<1x17x17x4xf32>)
-      dgate(%x : memref<1x3x17x4x16xf32>)
+      dv(%dv : memref<1x3x17x4x16xf32>)
+      dbias(%dbias : memref<1x17x17x4xf32>)
+      dgate(%dg : memref<1x3x17x4x16xf32>)
       {precision = #msa.precision<tf32>, inf = 1.0e6 : f64}
   return
 }
