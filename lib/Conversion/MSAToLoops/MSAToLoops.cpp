@@ -15,6 +15,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "msa/Conversion/LoopBuilder.h"
 #include "msa/Dialect/MSA/IR/MSAOps.h"
 
 namespace mlir {
@@ -28,84 +29,6 @@ using namespace mlir;
 using namespace mlir::msa;
 
 namespace {
-
-/// Builds loop nests and f32 arithmetic at the rewriter's insertion point.
-class LoopBuilder {
-public:
-  LoopBuilder(RewriterBase &b, Location loc) : b(b), loc(loc) {
-    c0 = arith::ConstantIndexOp::create(b, loc, 0);
-    c1 = arith::ConstantIndexOp::create(b, loc, 1);
-  }
-
-  Value f32(double value) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
-  }
-  Value negInf() {
-    return arith::ConstantOp::create(
-        b, loc,
-        b.getFloatAttr(b.getF32Type(),
-                       APFloat::getInf(APFloat::IEEEsingle(), true)));
-  }
-  Value dim(Value memref, int64_t i) {
-    return memref::DimOp::create(b, loc, memref, i);
-  }
-
-  /// Loads one element and extends it to f32.
-  Value load(Value memref, ValueRange indices) {
-    Value x = memref::LoadOp::create(b, loc, memref, indices);
-    return x.getType().isF32() ? x : arith::ExtFOp::create(b, loc, b.getF32Type(), x);
-  }
-  /// Truncates an f32 value to the memref's element type and stores it.
-  void store(Value value, Value memref, ValueRange indices) {
-    Type elem = cast<MemRefType>(memref.getType()).getElementType();
-    if (elem != value.getType())
-      value = arith::TruncFOp::create(b, loc, elem, value);
-    memref::StoreOp::create(b, loc, value, memref, indices);
-  }
-
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
-  Value log(Value x) { return math::LogOp::create(b, loc, x); }
-  /// 1 / (1 + exp(-x)); saturates to 0 and 1 without NaN.
-  Value sigmoid(Value x) {
-    Value e = exp(arith::NegFOp::create(b, loc, x));
-    return div(f32(1.0), add(f32(1.0), e));
-  }
-
-  /// for iv in [0, ub): body(iv)
-  void loop(Value ub, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, c0, ub, c1, ValueRange{},
-                       [&](OpBuilder &, Location, Value iv, ValueRange) {
-                         body(iv);
-                         scf::YieldOp::create(b, loc);
-                       });
-  }
-  /// acc = init; for iv in [0, ub): acc = body(iv, acc); returns acc.
-  Value reduce(Value ub, Value init, function_ref<Value(Value, Value)> body) {
-    auto forOp = scf::ForOp::create(
-        b, loc, c0, ub, c1, ValueRange{init},
-        [&](OpBuilder &, Location, Value iv, ValueRange args) {
-          scf::YieldOp::create(b, loc, body(iv, args.front()));
-        });
-    return forOp.getResult(0);
-  }
-
-  Value allocRow(Value size) {
-    auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-    return memref::AllocOp::create(b, loc, type, ValueRange{size});
-  }
-  void dealloc(Value buffer) { memref::DeallocOp::create(b, loc, buffer); }
-
-  RewriterBase &b;
-  Location loc;
-  Value c0, c1;
-};
 
 /// The masked logits of one pair row, shifted by the row's largest mask
 /// term so that fully masked rows keep the bias's precision:

@@ -1,0 +1,78 @@
+//===- ForwardKernels.h - GPU kernels of the fused forward ------*- C++ -*-===//
+//
+// Builds the gpu.module that computes msa.pair_weighted_average on NVIDIA
+// GPUs, and describes its kernels (entry names, parameter ABI, launch rules)
+// for the runtime.
+//
+// The forward is two kernels:
+//   1. `probs`: one CTA per (b, i), one warp per head at a time. Computes the
+//      row statistics of the masked bias (largest mask term, max, sum of
+//      exponentials; optional lse output) and writes the probabilities
+//      P[b, h, i, j] in the data type, rows padded to Rp = roundup(R, 8) so
+//      that every row starts 16-byte aligned. P is B*H*R*Rp elements: R^2*H
+//      per batch, the size of the bias itself, never S*R^2.
+//   2. `fwd`: per (b, h) the tensor-core GEMM out = P x v' with M = R (i),
+//      N = S*C ((s, c), c contiguous), K = R (j): 64x64 CTA tiles, 32-wide K
+//      steps through a two-stage cp.async pipeline into padded shared memory,
+//      ldmatrix (A plain, B transposed) and mma.sync m16n8k16 with f32
+//      accumulators in registers; the msa mask scales the v tile in shared
+//      memory; the sigmoid gate is applied in the epilogue, fused with the
+//      store. Boundary tiles are zero-filled by predicated copies, so any
+//      R >= 1 and S >= 1 work. Offsets are 64-bit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MSA_CONVERSION_MSATOGPU_FORWARDKERNELS_H
+#define MSA_CONVERSION_MSATOGPU_FORWARDKERNELS_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace msa {
+
+/// What a forward kernel set is specialized for.
+struct ForwardVariant {
+  Type dataType;     // bf16 or f16 (the tensor-core operand type)
+  int64_t headDim;   // C: 8, 16, 32 or 64
+  std::string chip;  // sm_80 or sm_90a
+
+  /// e.g. "msa_pwa_fwd_bf16_c32_sm_90a".
+  std::string name() const;
+};
+
+/// One kernel parameter as the runtime passes it.
+struct KernelParam {
+  std::string name;
+  std::string type; // "ptr", "i64" or "f32"
+};
+
+/// Everything the runtime needs to launch one kernel.
+struct KernelInfo {
+  std::string entry;
+  std::vector<KernelParam> params;
+  std::array<int64_t, 3> block;
+  int64_t dynamicSharedBytes = 0;
+  /// The grid, as expressions over the problem sizes B, S, R, H, C.
+  std::array<std::string, 3> grid;
+};
+
+/// Why `variant` cannot be built, or an empty string.
+std::string checkForwardVariant(const ForwardVariant &variant);
+
+/// Builds the gpu.module `variant.name()` (with its NVVM target attached) at
+/// the end of `module`'s body and returns the kernels it holds, in launch
+/// order. The variant must pass checkForwardVariant.
+std::vector<KernelInfo> buildForwardKernels(ModuleOp module,
+                                            const ForwardVariant &variant);
+
+/// The CTA tile sizes of the `fwd` kernel: {BM (i), BN ((s, c)), BK (j)}.
+std::array<int64_t, 3> forwardTileSizes();
+
+} // namespace msa
+} // namespace mlir
+
+#endif // MSA_CONVERSION_MSATOGPU_FORWARDKERNELS_H

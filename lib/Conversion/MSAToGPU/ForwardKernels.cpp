@@ -1,0 +1,491 @@
+//===- ForwardKernels.cpp - GPU kernels of the fused forward ----*- C++ -*-===//
+//
+// Builds the `probs` and `fwd` kernels described in ForwardKernels.h with
+// gpu, nvgpu (cp.async, ldmatrix), nvvm (mma.sync) and scf/arith/memref ops.
+// Pointers arrive as 1-element memrefs (bare-pointer ABI) and are
+// reinterpreted as flat buffers indexed with 64-bit element offsets computed
+// from runtime sizes and strides.
+//
+//===----------------------------------------------------------------------===//
+
+#include "msa/Conversion/MSAToGPU/ForwardKernels.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "msa/Conversion/LoopBuilder.h"
+
+using namespace mlir;
+using namespace mlir::msa;
+
+namespace {
+
+constexpr int64_t kBM = 64, kBN = 64, kBK = 32, kPad = 8;
+constexpr int64_t kThreads = 128, kWarpSize = 32;
+constexpr double kLog2e = 1.4426950408889634;
+
+std::string typeName(Type t) { return t.isBF16() ? "bf16" : "f16"; }
+
+/// A kernel under construction: its gpu.func, typed parameters, and a loop
+/// builder positioned in its body.
+class Kernel {
+public:
+  Kernel(OpBuilder &b, Location loc, StringRef name,
+         ArrayRef<std::pair<std::string, Type>> params, KernelInfo &info)
+      : b(b), loc(loc) {
+    info.entry = name.str();
+    SmallVector<Type> types;
+    for (auto &[pname, type] : params) {
+      // Pointers are passed as memref<1xT>: one .u64 under the bare ABI.
+      if (auto memref = dyn_cast<MemRefType>(type))
+        types.push_back(MemRefType::get({1}, memref.getElementType()));
+      else
+        types.push_back(type);
+      info.params.push_back(
+          {pname, isa<MemRefType>(type) ? "ptr"
+                  : type.isF32()        ? "f32"
+                                        : "i64"});
+    }
+    func = gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(types, {}));
+    func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    func.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({int32_t(kThreads), 1, 1}));
+    info.block = {kThreads, 1, 1};
+    b.setInsertionPointToStart(&func.getBody().front());
+    lb.emplace(b, loc);
+    Value huge = lb->idx(int64_t(1) << 60);
+    for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+      auto memref = dyn_cast<MemRefType>(arg.getType());
+      if (!memref) {
+        args.push_back(arg);
+        continue;
+      }
+      func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
+                      b.getUnitAttr());
+      auto flat = MemRefType::get({ShapedType::kDynamic},
+                                  memref.getElementType());
+      args.push_back(memref::ReinterpretCastOp::create(
+          b, loc, flat, arg, OpFoldResult(b.getIndexAttr(0)),
+          ArrayRef<OpFoldResult>{OpFoldResult(huge)},
+          ArrayRef<OpFoldResult>{OpFoldResult(b.getIndexAttr(1))}));
+    }
+  }
+
+  void finish() { gpu::ReturnOp::create(b, loc); }
+
+  /// Marks pointer parameter `i` read-only (ld.global.nc).
+  void readOnly(unsigned i) {
+    func.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
+                    b.getUnitAttr());
+  }
+
+  Value arg(unsigned i) { return args[i]; }
+  Value tid() { return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x); }
+  Value bid(gpu::Dimension d) { return gpu::BlockIdOp::create(b, loc, d); }
+
+  /// Butterfly all-reduce over the 32 lanes of a warp.
+  Value warpReduce(Value x, bool isMax) {
+    for (int32_t offset = 16; offset >= 1; offset /= 2) {
+      Value other = gpu::ShuffleOp::create(b, loc, x, offset, kWarpSize,
+                                           gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      x = isMax ? lb->max(x, other) : lb->add(x, other);
+    }
+    return x;
+  }
+  Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
+  Value minui(Value x, Value y) {
+    return arith::MinUIOp::create(b, loc, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value isNonZero(Value x) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, lb->c0);
+  }
+  /// sigmoid(x) = 1 / (1 + 2^(-x log2 e)).
+  Value sigmoid(Value x) {
+    Value e = exp2(lb->mul(x, lb->f32(-kLog2e)));
+    return lb->div(lb->f32(1.0), lb->add(lb->f32(1.0), e));
+  }
+
+  OpBuilder &b;
+  Location loc;
+  gpu::GPUFuncOp func;
+  std::optional<LoopBuilder> lb;
+  SmallVector<Value> args;
+};
+
+//===----------------------------------------------------------------------===//
+// probs: row statistics and P
+//===----------------------------------------------------------------------===//
+
+void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
+                      KernelInfo &info) {
+  Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
+  auto buf = [&](Type t) { return MemRefType::get({1}, t); };
+  Kernel k(b, loc, "msa_pwa_probs_" + typeName(T),
+           {{"bias", buf(T)},       {"pair_mask", buf(T)},
+            {"probs", buf(T)},      {"lse", buf(f32)},
+            {"B", index},           {"R", index},
+            {"H", index},           {"Rp", index},
+            {"bias_stride_b", index}, {"bias_stride_i", index},
+            {"bias_stride_j", index}, {"bias_stride_h", index},
+            {"mask_stride_b", index}, {"mask_stride_i", index},
+            {"mask_stride_j", index}, {"has_pair_mask", index},
+            {"has_lse", index},     {"inf", f32}},
+           info);
+  k.readOnly(0);
+  k.readOnly(1);
+  info.grid = {"R", "B", "1"};
+  LoopBuilder &lb = *k.lb;
+  Value bias = k.arg(0), mask = k.arg(1), probs = k.arg(2), lse = k.arg(3);
+  Value R = k.arg(5), H = k.arg(6), Rp = k.arg(7);
+  Value inf = k.arg(17);
+  Value i = k.bid(gpu::Dimension::x), bIdx = k.bid(gpu::Dimension::y);
+  Value tid = k.tid();
+  Value c32 = lb.idx(kWarpSize);
+  Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
+  Value numWarps = lb.idx(kThreads / kWarpSize);
+  Value hasMask = k.isNonZero(k.arg(15)), hasLse = k.isNonZero(k.arg(16));
+  Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
+
+  lb.loop(warp, H, numWarps, [&](Value h) {
+    Value biasBase = lb.linearize({bIdx, i, h}, {k.arg(8), k.arg(9), k.arg(11)});
+    Value maskBase = lb.linearize({bIdx, i}, {k.arg(12), k.arg(13)});
+    auto row = [&](bool masked) {
+      auto term = [&](Value j) {
+        Value m = lb.load(mask, {lb.addi(maskBase, lb.muli(j, k.arg(14)))});
+        return lb.mul(inf, lb.sub(m, lb.f32(1.0)));
+      };
+      Value kmax = lb.f32(0.0);
+      if (masked)
+        kmax = k.warpReduce(
+            lb.reduce(lane, R, c32, lb.negInf(),
+                      [&](Value j, Value acc) { return lb.max(acc, term(j)); }),
+            /*isMax=*/true);
+      auto logit = [&](Value j) {
+        Value x = lb.load(bias, {lb.addi(biasBase, lb.muli(j, k.arg(10)))});
+        return masked ? lb.add(x, lb.sub(term(j), kmax)) : x;
+      };
+      Value m = k.warpReduce(
+          lb.reduce(lane, R, c32, lb.negInf(),
+                    [&](Value j, Value acc) { return lb.max(acc, logit(j)); }),
+          /*isMax=*/true);
+      Value scaledMax = lb.mul(m, lb.f32(kLog2e));
+      auto expOf = [&](Value j) {
+        return k.exp2(lb.sub(lb.mul(logit(j), lb.f32(kLog2e)), scaledMax));
+      };
+      Value sum = k.warpReduce(
+          lb.reduce(lane, R, c32, lb.f32(0.0),
+                    [&](Value j, Value acc) { return lb.add(acc, expOf(j)); }),
+          /*isMax=*/false);
+      Value bh = lb.addi(lb.muli(bIdx, H), h);
+      lb.ifThen(lb.andi(hasLse, lb.ult(lane, lb.c1)), [&] {
+        lb.store(lb.add(m, lb.log(sum)), lse, {lb.addi(lb.muli(bh, R), i)});
+      });
+      Value inv = lb.div(lb.f32(1.0), sum);
+      Value rowBase = lb.muli(lb.addi(lb.muli(bh, R), i), Rp);
+      // The padding columns [R, Rp) get zeros.
+      lb.loop(lane, Rp, c32, [&](Value j) {
+        Value p = lb.mul(expOf(k.minui(j, Rm1)), inv);
+        p = k.select(lb.ult(j, R), p, lb.f32(0.0));
+        lb.store(p, probs, {lb.addi(rowBase, j)});
+      });
+    };
+    scf::IfOp::create(
+        b, loc, hasMask,
+        [&](OpBuilder &, Location) {
+          row(true);
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          row(false);
+          scf::YieldOp::create(b, loc);
+        });
+  });
+  k.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// fwd: tensor-core GEMM with the gate epilogue
+//===----------------------------------------------------------------------===//
+
+void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
+                     const ForwardVariant &v, KernelInfo &info) {
+  Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
+       index = b.getIndexType();
+  MLIRContext *ctx = b.getContext();
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto smemA = MemRefType::get({2, kBM, kBK + kPad}, T,
+                               MemRefLayoutAttrInterface{}, wg);
+  auto smemB = MemRefType::get({2, kBK, kBN + kPad}, T,
+                               MemRefLayoutAttrInterface{}, wg);
+  std::string suffix = typeName(T) + "_c" + std::to_string(v.headDim);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(gm.getBody());
+    memref::GlobalOp::create(b, loc, "smem_p_" + suffix,
+                             b.getStringAttr("private"), smemA, Attribute{},
+                             false, b.getI64IntegerAttr(16));
+    memref::GlobalOp::create(b, loc, "smem_v_" + suffix,
+                             b.getStringAttr("private"), smemB, Attribute{},
+                             false, b.getI64IntegerAttr(16));
+  }
+  auto buf = [&](Type t) { return MemRefType::get({1}, t); };
+  Kernel k(b, loc, "msa_pwa_fwd_" + suffix,
+           {{"probs", buf(T)},        {"v", buf(T)},
+            {"gate", buf(T)},         {"msa_mask", buf(T)},
+            {"out", buf(T)},          {"B", index},
+            {"S", index},             {"R", index},
+            {"H", index},             {"Rp", index},
+            {"v_stride_b", index},    {"v_stride_s", index},
+            {"v_stride_j", index},    {"v_stride_h", index},
+            {"gate_stride_b", index}, {"gate_stride_s", index},
+            {"gate_stride_i", index}, {"gate_stride_h", index},
+            {"out_stride_b", index},  {"out_stride_s", index},
+            {"out_stride_i", index},  {"out_stride_h", index},
+            {"mask_stride_b", index}, {"mask_stride_s", index},
+            {"mask_stride_j", index}, {"has_msa_mask", index}},
+           info);
+  for (unsigned p = 0; p < 4; ++p)
+    k.readOnly(p);
+  info.grid = {"ceil(S*C/" + std::to_string(kBN) + ")",
+               "ceil(R/" + std::to_string(kBM) + ")", "B*H"};
+  LoopBuilder &lb = *k.lb;
+  Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
+        out = k.arg(4);
+  Value S = k.arg(6), R = k.arg(7), H = k.arg(8), Rp = k.arg(9);
+  Value C = lb.idx(v.headDim);
+  Value hasMask = k.isNonZero(k.arg(25));
+  Value sA = memref::GetGlobalOp::create(b, loc, smemA, "smem_p_" + suffix);
+  Value sB = memref::GetGlobalOp::create(b, loc, smemB, "smem_v_" + suffix);
+
+  Value tid = k.tid();
+  Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
+        c4 = lb.idx(4), c2 = lb.idx(2);
+  Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
+  Value wm = lb.divui(warp, c2), wn = lb.remui(warp, c2);
+  Value n0 = lb.muli(k.bid(gpu::Dimension::x), lb.idx(kBN));
+  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
+  Value bh = k.bid(gpu::Dimension::z);
+  Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
+  Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
+  Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
+  Value Rpm8 = arith::SubIOp::create(b, loc, Rp, c8);
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
+
+  // Chunk q of a tile (two per thread): 16-byte copies, zero-filled where
+  // the source is out of range.
+  SmallVector<Value> chunks = {tid, lb.addi(tid, lb.idx(kThreads))};
+  struct BChunk {
+    Value row, col, s, c;
+  };
+  auto bChunk = [&](Value q) {
+    Value row = lb.divui(q, c8), col = lb.muli(lb.remui(q, c8), c8);
+    Value n = lb.addi(n0, col);
+    return BChunk{row, col, lb.divui(n, C), lb.remui(n, C)};
+  };
+  auto issueTile = [&](Value stage, Value j0) {
+    SmallVector<Value> tokens;
+    for (Value q : chunks) {
+      Value row = lb.divui(q, c4), col = lb.muli(lb.remui(q, c4), c8);
+      Value i = lb.addi(i0, row), j = lb.addi(j0, col);
+      Value left = k.select(lb.ult(j, R),
+                            arith::SubIOp::create(b, loc, R, j), lb.c0);
+      Value count = k.select(lb.ult(i, R), k.minui(left, c8), lb.c0);
+      Value src = lb.addi(lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp),
+                          k.minui(j, Rpm8));
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, sA, ValueRange{stage, row, col}, probs,
+          ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
+    }
+    for (Value q : chunks) {
+      BChunk ch = bChunk(q);
+      Value j = lb.addi(j0, ch.row);
+      Value valid = lb.andi(lb.ult(j, R), lb.ult(ch.s, S));
+      Value count = k.select(valid, c8, lb.c0);
+      Value src = lb.addi(
+          lb.linearize({bIdx, k.minui(ch.s, Sm1), k.minui(j, Rm1), h},
+                       {k.arg(10), k.arg(11), k.arg(12), k.arg(13)}),
+          ch.c);
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, sB, ValueRange{stage, ch.row, ch.col}, vbuf,
+          ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+  };
+  // v' = v * msa_mask[b, s, j], applied to the tile in shared memory.
+  auto maskTile = [&](Value stage, Value j0) {
+    for (Value q : chunks) {
+      BChunk ch = bChunk(q);
+      Value j = lb.addi(j0, ch.row);
+      lb.ifThen(lb.andi(lb.ult(j, R), lb.ult(ch.s, S)), [&] {
+        Value m = lb.load(mmask, {lb.linearize({bIdx, ch.s, j},
+                                               {k.arg(22), k.arg(23),
+                                                k.arg(24)})});
+        for (int64_t e = 0; e < 8; ++e) {
+          SmallVector<Value> at = {stage, ch.row, lb.addi(ch.col, lb.idx(e))};
+          lb.store(lb.mul(lb.load(sB, at), m), sB, at);
+        }
+      });
+    }
+  };
+
+  auto vec2 = VectorType::get({2}, T);
+  auto frag = VectorType::get({4, 2}, T);
+  auto pack = [&](Value fragment, int64_t r) -> Value {
+    Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
+    (void)vec2;
+    return LLVM::BitcastOp::create(b, loc, i32, e);
+  };
+  NVVM::MMATypes ptxType =
+      T.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+
+  // 2 (m16 tiles) x 4 (n8 tiles) x 4 f32 accumulators per thread.
+  constexpr int64_t kMT = 2, kNT = 4;
+  SmallVector<Value> zeros(kMT * kNT * 4, lb.f32(0.0));
+  Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
+  Value cBK = lb.idx(kBK);
+  Value g0 = issueTile(lb.c0, lb.c0);
+  (void)g0;
+  auto loop = scf::ForOp::create(
+      b, loc, lb.c0, numK, lb.c1, zeros,
+      [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
+        Value stage = lb.remui(kt, c2);
+        Value next = lb.addi(kt, lb.c1);
+        // The next tile (beyond R it is all zero-fill) overlaps this one's
+        // math; wait for all but that newest group.
+        Value group = issueTile(lb.remui(next, c2), lb.muli(next, cBK));
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                         b.getI32IntegerAttr(1));
+        gpu::BarrierOp::create(b, loc);
+        Value j0 = lb.muli(kt, cBK);
+        scf::IfOp::create(b, loc, hasMask, [&](OpBuilder &, Location) {
+          maskTile(stage, j0);
+          gpu::BarrierOp::create(b, loc);
+          scf::YieldOp::create(b, loc);
+        });
+        SmallVector<Value> acc(accIn.begin(), accIn.end());
+        for (int64_t ks = 0; ks < kBK; ks += 16) {
+          SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
+          for (int64_t mt = 0; mt < kMT; ++mt) {
+            Value row = lb.addi(lb.addi(lb.muli(wm, c32), lb.idx(mt * 16)),
+                                lb.remui(lane, c16));
+            Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
+            Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
+                                                ValueRange{stage, row, col},
+                                                /*transpose=*/false, 4u);
+            for (int64_t r = 0; r < 4; ++r)
+              a[mt].push_back(pack(f, r));
+          }
+          for (int64_t np = 0; np < kNT / 2; ++np) {
+            Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
+            Value col = lb.addi(lb.addi(lb.muli(wn, c32), lb.idx(np * 16)),
+                                lb.muli(lb.divui(lane, c16), c8));
+            Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
+                                                ValueRange{stage, row, col},
+                                                /*transpose=*/true, 4u);
+            bf[2 * np] = {pack(f, 0), pack(f, 1)};
+            bf[2 * np + 1] = {pack(f, 2), pack(f, 3)};
+          }
+          for (int64_t mt = 0; mt < kMT; ++mt)
+            for (int64_t nt = 0; nt < kNT; ++nt) {
+              int64_t base = (mt * kNT + nt) * 4;
+              auto mma = NVVM::MmaOp::create(
+                  b, loc, accType, a[mt], bf[nt],
+                  ArrayRef<Value>(acc).slice(base, 4),
+                  ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+                  std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
+                  std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                 NVVM::MMALayout::col});
+              for (int64_t r = 0; r < 4; ++r)
+                acc[base + r] = LLVM::ExtractValueOp::create(
+                    b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+            }
+        }
+        // Every warp is done with this stage before it is refilled.
+        gpu::BarrierOp::create(b, loc);
+        scf::YieldOp::create(b, loc, acc);
+      });
+  // Drain the last (empty) group before the kernel exits.
+  nvgpu::DeviceAsyncWaitOp::create(
+      b, loc,
+      nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{}),
+      b.getI32IntegerAttr(0));
+
+  // Epilogue: out = sigmoid(gate) * acc, two adjacent channels per store.
+  Value quad = lb.divui(lane, c4), pair = lb.muli(lb.remui(lane, c4), c2);
+  for (int64_t mt = 0; mt < kMT; ++mt)
+    for (int64_t nt = 0; nt < kNT; ++nt)
+      for (int64_t half = 0; half < 2; ++half) {
+        Value i = lb.addi(lb.addi(i0, lb.muli(wm, c32)),
+                          lb.addi(lb.idx(mt * 16 + half * 8), quad));
+        Value n = lb.addi(lb.addi(n0, lb.muli(wn, c32)),
+                          lb.addi(lb.idx(nt * 8), pair));
+        Value s = lb.divui(n, C), c = lb.remui(n, C);
+        lb.ifThen(lb.andi(lb.ult(i, R), lb.ult(s, S)), [&] {
+          Value gIdx = lb.addi(lb.linearize({bIdx, s, i, h},
+                                            {k.arg(14), k.arg(15), k.arg(16),
+                                             k.arg(17)}),
+                               c);
+          Value oIdx = lb.addi(lb.linearize({bIdx, s, i, h},
+                                            {k.arg(18), k.arg(19), k.arg(20),
+                                             k.arg(21)}),
+                               c);
+          for (int64_t e = 0; e < 2; ++e) {
+            Value off = lb.idx(e);
+            Value g = k.sigmoid(lb.load(gate, {lb.addi(gIdx, off)}));
+            Value x = loop.getResult((mt * kNT + nt) * 4 + half * 2 + e);
+            lb.store(lb.mul(g, x), out, {lb.addi(oIdx, off)});
+          }
+        });
+      }
+  k.finish();
+}
+
+} // namespace
+
+std::string ForwardVariant::name() const {
+  return "msa_pwa_fwd_" + typeName(dataType) + "_c" + std::to_string(headDim) +
+         "_" + chip;
+}
+
+std::array<int64_t, 3> mlir::msa::forwardTileSizes() { return {kBM, kBN, kBK}; }
+
+std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
+  if (!variant.dataType || !(variant.dataType.isBF16() || variant.dataType.isF16()))
+    return "the GPU forward supports bf16 and f16 data";
+  if (!llvm::is_contained({8, 16, 32, 64}, variant.headDim))
+    return "head dimension C must be 8, 16, 32 or 64, got " +
+           std::to_string(variant.headDim);
+  if (variant.chip != "sm_80" && variant.chip != "sm_90a")
+    return "chip must be sm_80 or sm_90a, got '" + variant.chip + "'";
+  return "";
+}
+
+std::vector<KernelInfo>
+mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  Location loc = module.getLoc();
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  b.getUnitAttr());
+  b.setInsertionPointToEnd(module.getBody());
+  // The chip decides the target; sm_90a is also where wgmma + TMA kernels
+  // will be selected once they exist (today both chips get mma.sync).
+  auto target = NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
+                                          "nvptx64-nvidia-cuda", variant.chip,
+                                          "+ptx80");
+  auto gm = gpu::GPUModuleOp::create(b, loc, variant.name(),
+                                     b.getArrayAttr({target}));
+  b.setInsertionPointToStart(gm.getBody());
+  std::vector<KernelInfo> kernels(2);
+  buildProbsKernel(b, loc, variant, kernels[0]);
+  b.setInsertionPointToEnd(gm.getBody());
+  buildGemmKernel(b, loc, module, gm, variant, kernels[1]);
+  return kernels;
+}

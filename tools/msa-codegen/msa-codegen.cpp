@@ -1,0 +1,248 @@
+//===- msa-codegen.cpp - Generate GPU kernels for the msa ops ---*- C++ -*-===//
+//
+// Writes, for each requested kernel variant, DIR/<variant>.ptx (PTX from
+// LLVM's NVPTX back end) and DIR/<variant>.json (entry names, parameter ABI,
+// block and grid rules, shared memory, tiles, chip and dtype) for the
+// runtime. Variants come from flags (--op/--dtype/--head-dim/--chip), from
+// --all, or from the msa.pair_weighted_average ops of an input file.
+// Unsupported combinations get a clear error and a non-zero exit; nothing is
+// written then.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "msa/Conversion/MSAToGPU/ForwardKernels.h"
+#include "msa/Dialect/MSA/IR/MSAOps.h"
+#include "msa/InitAll.h"
+#include "msa/Target/PTX/PTXEmitter.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("[input.mlir]"), cl::init(""));
+static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+                                      cl::value_desc("DIR"));
+static cl::opt<std::string> opName("op", cl::desc("forward"),
+                                   cl::init("forward"));
+static cl::opt<std::string> dtypeName("dtype", cl::desc("bf16 | f16 | f32"),
+                                      cl::init(""));
+static cl::opt<std::string> precisionName("precision",
+                                          cl::desc("ieee | tf32 (f32 only)"),
+                                          cl::init("ieee"));
+static cl::opt<int64_t> headDim("head-dim", cl::desc("C: 8, 16, 32 or 64"),
+                                cl::init(0));
+static cl::opt<std::string> chip("chip", cl::desc("sm_80 | sm_90a"),
+                                 cl::init(""));
+static cl::opt<bool> all("all", cl::desc("Every supported variant"),
+                         cl::init(false));
+static cl::opt<bool> emitMLIR(
+    "emit-mlir",
+    cl::desc("Print the kernels' gpu.module IR (before NVVM lowering) to "
+             "stdout instead of writing files"),
+    cl::init(false));
+static cl::opt<std::string> toolkit("cuda-path",
+                                    cl::desc("CUDA toolkit (for libdevice)"),
+                                    cl::init("/usr/local/cuda"));
+
+namespace {
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "msa-codegen: error: " << message << "\n";
+  return 1;
+}
+
+std::string dtypeOf(Type t) {
+  return t.isBF16() ? "bf16" : t.isF16() ? "f16" : t.isF32() ? "f32" : "?";
+}
+
+/// The variant named by the flags, or why there is none.
+std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
+  if (opName != "forward")
+    return "--op must be 'forward' (the backward kernels are not available "
+           "yet), got '" + opName + "'";
+  if (precisionName != "ieee" && precisionName != "tf32")
+    return "--precision must be ieee or tf32, got '" + precisionName + "'";
+  if (dtypeName == "bf16")
+    variant.dataType = BFloat16Type::get(&ctx);
+  else if (dtypeName == "f16")
+    variant.dataType = Float16Type::get(&ctx);
+  else if (dtypeName == "f32")
+    return "f32 GPU kernels (ieee and tf32) are not available yet; bf16 and "
+           "f16 are";
+  else
+    return "--dtype must be bf16, f16 or f32, got '" + dtypeName + "'";
+  if (precisionName != "ieee")
+    return "--precision=" + precisionName + " applies only to f32";
+  variant.headDim = headDim;
+  variant.chip = chip;
+  return msa::checkForwardVariant(variant);
+}
+
+llvm::json::Value describe(const msa::ForwardVariant &variant,
+                           const std::vector<msa::KernelInfo> &kernels) {
+  llvm::json::Array list;
+  for (const msa::KernelInfo &k : kernels) {
+    llvm::json::Array params;
+    for (const msa::KernelParam &p : k.params)
+      params.push_back(llvm::json::Object{{"name", p.name}, {"type", p.type}});
+    list.push_back(llvm::json::Object{
+        {"entry", k.entry},
+        {"params", std::move(params)},
+        {"block", llvm::json::Array{k.block[0], k.block[1], k.block[2]}},
+        {"dynamic_shared_bytes", k.dynamicSharedBytes},
+        {"grid", llvm::json::Array{k.grid[0], k.grid[1], k.grid[2]}}});
+  }
+  auto tiles = msa::forwardTileSizes();
+  return llvm::json::Object{
+      {"name", variant.name()},
+      {"op", "forward"},
+      {"dtype", dtypeOf(variant.dataType)},
+      {"precision", "ieee"},
+      {"head_dim", variant.headDim},
+      {"chip", variant.chip},
+      {"tiles", llvm::json::Object{{"bm", tiles[0]},
+                                   {"bn", tiles[1]},
+                                   {"bk", tiles[2]}}},
+      {"scratch",
+       llvm::json::Array{llvm::json::Object{
+           {"name", "probs"},
+           {"elements", "B*H*R*Rp"},
+           {"dtype", dtypeOf(variant.dataType)},
+           {"note", "Rp = roundup(R, 8); written by kernel 0, read by "
+                    "kernel 1"}}}},
+      {"kernels", std::move(list)}};
+}
+
+/// Generates one variant; writes files unless --emit-mlir.
+int generate(MLIRContext &ctx, const msa::ForwardVariant &variant) {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
+  std::vector<msa::KernelInfo> kernels =
+      msa::buildForwardKernels(*module, variant);
+  if (failed(verify(*module)))
+    return fail("the generated kernels for " + variant.name() +
+                " do not verify");
+  if (emitMLIR) {
+    module->print(llvm::outs());
+    llvm::outs() << "\n";
+    return 0;
+  }
+  auto gpuModule = *module->getOps<gpu::GPUModuleOp>().begin();
+  llvm::Expected<std::string> ptx = msa::emitPTX(gpuModule, toolkit);
+  if (!ptx)
+    return fail(llvm::toString(ptx.takeError()));
+
+  std::string base = (llvm::Twine(outputDir) + "/" + variant.name()).str();
+  std::string error;
+  for (auto [path, text] :
+       {std::pair<std::string, std::string>{base + ".ptx", *ptx},
+        {base + ".json",
+         llvm::formatv("{0:2}", describe(variant, kernels)).str() + "\n"}}) {
+    auto file = openOutputFile(path, &error);
+    if (!file)
+      return fail(error);
+    file->os() << text;
+    file->keep();
+  }
+  llvm::outs() << "wrote " << base << ".{ptx,json}\n";
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "msa-codegen: generate PTX kernels and their launch metadata\n");
+
+  DialectRegistry registry;
+  msa::registerAllDialects(registry);
+  msa::registerPTXEmitterDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  ctx.printOpOnDiagnostic(false);
+
+  std::vector<msa::ForwardVariant> variants;
+  int modes = int(all) + int(!inputFile.empty()) + int(!dtypeName.empty());
+  if (modes != 1)
+    return fail("give exactly one of: --all, an input file, or "
+                "--dtype/--head-dim/--chip");
+  if (all) {
+    for (Type t : {Type(BFloat16Type::get(&ctx)), Type(Float16Type::get(&ctx))})
+      for (int64_t c : {8, 16, 32, 64})
+        for (const char *sm : {"sm_80", "sm_90a"})
+          variants.push_back({t, c, sm});
+  } else if (!dtypeName.empty()) {
+    msa::ForwardVariant variant;
+    if (std::string why = variantFromFlags(ctx, variant); !why.empty())
+      return fail(why);
+    variants.push_back(variant);
+  } else {
+    if (chip.empty())
+      return fail("--chip is required with an input file");
+    llvm::SourceMgr sourceMgr;
+    std::string error;
+    auto file = openInputFile(inputFile, &error);
+    if (!file)
+      return fail(error);
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+    if (!module)
+      return fail("could not parse '" + inputFile + "'");
+    std::string why;
+    module->walk([&](Operation *op) {
+      if (isa<msa::PairWeightedAverageGradOp>(op))
+        why = "msa.pair_weighted_average_grad: the backward GPU kernels are "
+              "not available yet";
+      auto fwd = dyn_cast<msa::PairWeightedAverageOp>(op);
+      if (!fwd || !why.empty())
+        return;
+      auto vType = cast<MemRefType>(fwd.getV().getType());
+      msa::ForwardVariant variant{vType.getElementType(),
+                                  vType.getDimSize(4), chip};
+      if (ShapedType::isDynamic(variant.headDim))
+        why = "the head dimension C of 'v' must be static";
+      else if (cast<MemRefType>(fwd.getBias().getType()).getElementType() !=
+               variant.dataType)
+        why = "the GPU forward needs 'bias' in the data type";
+      else
+        why = msa::checkForwardVariant(variant);
+      for (const msa::ForwardVariant &seen : variants)
+        if (seen.name() == variant.name())
+          return;
+      if (why.empty())
+        variants.push_back(variant);
+    });
+    if (!why.empty())
+      return fail(why);
+    if (variants.empty())
+      return fail("no msa.pair_weighted_average in '" + inputFile + "'");
+  }
+
+  if (!emitMLIR) {
+    if (outputDir.empty())
+      return fail("-o DIR is required");
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return fail("cannot create '" + outputDir + "': " + ec.message());
+  }
+  for (const msa::ForwardVariant &variant : variants)
+    if (int rc = generate(ctx, variant))
+      return rc;
+  return 0;
+}
