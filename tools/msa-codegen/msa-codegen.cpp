@@ -128,8 +128,15 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
       {"kernels", std::move(list)}};
 }
 
-/// Generates one variant; writes files unless --emit-mlir.
-int generate(MLIRContext &ctx, const msa::ForwardVariant &variant) {
+/// A generated file, written only once every variant has succeeded.
+struct OutputFile {
+  std::string path, text;
+};
+
+/// Generates one variant: prints its IR with --emit-mlir, otherwise adds its
+/// PTX and JSON to `files`.
+int generate(MLIRContext &ctx, const msa::ForwardVariant &variant,
+             std::vector<OutputFile> &files) {
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
   std::vector<msa::KernelInfo> kernels =
       msa::buildForwardKernels(*module, variant);
@@ -145,20 +152,11 @@ int generate(MLIRContext &ctx, const msa::ForwardVariant &variant) {
   llvm::Expected<std::string> ptx = msa::emitPTX(gpuModule, toolkit);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
-
   std::string base = (llvm::Twine(outputDir) + "/" + variant.name()).str();
-  std::string error;
-  for (auto [path, text] :
-       {std::pair<std::string, std::string>{base + ".ptx", *ptx},
-        {base + ".json",
-         llvm::formatv("{0:2}", describe(variant, kernels)).str() + "\n"}}) {
-    auto file = openOutputFile(path, &error);
-    if (!file)
-      return fail(error);
-    file->os() << text;
-    file->keep();
-  }
-  llvm::outs() << "wrote " << base << ".{ptx,json}\n";
+  files.push_back({base + ".ptx", *ptx});
+  files.push_back(
+      {base + ".json",
+       llvm::formatv("{0:2}", describe(variant, kernels)).str() + "\n"});
   return 0;
 }
 
@@ -241,8 +239,18 @@ int main(int argc, char **argv) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
       return fail("cannot create '" + outputDir + "': " + ec.message());
   }
+  std::vector<OutputFile> files;
   for (const msa::ForwardVariant &variant : variants)
-    if (int rc = generate(ctx, variant))
+    if (int rc = generate(ctx, variant, files))
       return rc;
+  std::string error;
+  for (const OutputFile &f : files) {
+    auto file = openOutputFile(f.path, &error);
+    if (!file)
+      return fail(error);
+    file->os() << f.text;
+    file->keep();
+    llvm::outs() << "wrote " << f.path << "\n";
+  }
   return 0;
 }

@@ -334,11 +334,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
     }
   };
 
-  auto vec2 = VectorType::get({2}, T);
   auto frag = VectorType::get({4, 2}, T);
+  // One 32-bit register of a fragment: nvvm.mma.sync takes f16 pairs as
+  // vector<2xf16> and bf16 pairs packed in i32.
   auto pack = [&](Value fragment, int64_t r) -> Value {
     Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
-    (void)vec2;
+    if (T.isF16())
+      return e;
     return LLVM::BitcastOp::create(b, loc, i32, e);
   };
   NVVM::MMATypes ptxType =

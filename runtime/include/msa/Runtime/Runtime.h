@@ -1,0 +1,136 @@
+//===- Runtime.h - Load and launch the msa GPU kernels ----------*- C++ -*-===//
+//
+// The runtime of the msa kernel compiler: it opens the CUDA driver at run
+// time (dlopen of libcuda.so.1, so binaries start on machines without one),
+// loads the PTX that msa-codegen wrote, checks every argument, and launches
+// the kernels on the caller's stream without synchronizing. It uses only the
+// CUDA driver API and builds without LLVM/MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MSA_RUNTIME_RUNTIME_H
+#define MSA_RUNTIME_RUNTIME_H
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+struct CUstream_st;
+struct CUmod_st;
+
+namespace msa::runtime {
+
+/// The outcome of a runtime call: success, or an error with its message.
+class [[nodiscard]] Status {
+public:
+  static Status success() { return Status(); }
+  static Status error(std::string message) {
+    Status s;
+    s.failed = true;
+    s.text = std::move(message);
+    return s;
+  }
+  bool ok() const { return !failed; }
+  explicit operator bool() const { return ok(); }
+  const std::string &message() const { return text; }
+
+private:
+  bool failed = false;
+  std::string text;
+};
+
+/// Element type of the data tensors (v, bias, gate, masks, out).
+enum class DType { BF16, F16, F32 };
+
+/// Size of one element of `dtype` in bytes.
+size_t elementSize(DType dtype);
+/// "bf16", "f16" or "f32".
+const char *dtypeName(DType dtype);
+
+/// Arguments of the forward: device pointers and sizes. Strides are in
+/// elements; a stride array of all zeros means the dense row-major layout of
+/// the PyTorch tensors: v, gate, out [B, S, R, H, C]; bias [B, R, R, H];
+/// pair mask [B, R, R]; msa mask [B, S, R]. The innermost dimension (c of
+/// v/gate/out, h of bias, j of the masks) must be contiguous.
+struct ForwardArgs {
+  int64_t B = 0, S = 0, R = 0, H = 0, C = 0;
+  DType dtype = DType::BF16;
+  const void *v = nullptr;
+  const void *bias = nullptr;
+  const void *gate = nullptr;
+  const void *pairMask = nullptr; // optional, [B, R, R], dtype
+  const void *msaMask = nullptr;  // optional, [B, S, R], dtype
+  void *out = nullptr;
+  float *lse = nullptr;           // optional, dense [B, H, R], f32
+  std::array<int64_t, 5> vStrides{}, gateStrides{}, outStrides{};
+  std::array<int64_t, 4> biasStrides{};
+  std::array<int64_t, 3> pairMaskStrides{}, msaMaskStrides{};
+  double inf = 1e8;
+};
+
+/// Checks `args` without touching a GPU: sizes, overflow, pointers,
+/// alignment, strides, supported dtype and head dimension.
+Status validate(const ForwardArgs &args);
+
+/// Device memory in the current context, freed on destruction.
+class DeviceBuffer {
+public:
+  DeviceBuffer() = default;
+  DeviceBuffer(DeviceBuffer &&other) noexcept;
+  DeviceBuffer &operator=(DeviceBuffer &&other) noexcept;
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+  ~DeviceBuffer();
+
+  /// Allocates `bytes` (> 0) with cuMemAlloc.
+  static Status allocate(size_t bytes, DeviceBuffer &buffer);
+  /// Copies `bytes` from host memory to the start of the buffer (blocking).
+  Status upload(const void *host, size_t bytes);
+  /// Copies `bytes` from the start of the buffer to host memory (blocking).
+  Status download(void *host, size_t bytes) const;
+  void *data() const { return reinterpret_cast<void *>(address); }
+  size_t size() const { return bytes; }
+
+private:
+  unsigned long long address = 0;
+  size_t bytes = 0;
+};
+
+/// Waits for `stream` (null: the legacy default stream).
+Status synchronize(CUstream_st *stream);
+
+/// Loaded kernels for the current CUDA context.
+class Runtime {
+public:
+  /// Opens the driver, initializes it and binds to the current context of the
+  /// calling thread (or the primary context of `device` if there is none).
+  /// Kernels are loaded from `kernelDir` (msa-codegen's output) on first use.
+  static Status create(const std::string &kernelDir,
+                       std::unique_ptr<Runtime> &runtime, int device = 0);
+  ~Runtime();
+  Runtime(const Runtime &) = delete;
+  Runtime &operator=(const Runtime &) = delete;
+
+  /// The chip the kernels are selected for ("sm_80" or "sm_90a").
+  const std::string &chip() const { return chipName; }
+
+  /// Launches the forward on `stream` (no synchronization). R == 0, or
+  /// S == 0 without an lse output, is a successful no-op.
+  Status forward(const ForwardArgs &args, CUstream_st *stream);
+
+private:
+  Runtime() = default;
+  Status module(const std::string &variant, CUmod_st *&module);
+
+  std::string kernelDir, chipName;
+  void *context = nullptr;
+  bool ownsPrimaryContext = false;
+  int device = 0;
+  std::map<std::string, CUmod_st *> modules;
+};
+
+} // namespace msa::runtime
+
+#endif // MSA_RUNTIME_RUNTIME_H

@@ -1,0 +1,453 @@
+//===- Runtime.cpp - Load and launch the msa GPU kernels ------------------===//
+//
+// Argument validation, module loading (PTX from msa-codegen, JIT-compiled by
+// the driver with its logs captured), and the two-kernel forward launch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "msa/Runtime/Runtime.h"
+
+#include "Driver.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace msa::runtime {
+
+size_t elementSize(DType dtype) { return dtype == DType::F32 ? 4 : 2; }
+
+const char *dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::BF16:
+    return "bf16";
+  case DType::F16:
+    return "f16";
+  case DType::F32:
+    return "f32";
+  }
+  return "?";
+}
+
+namespace {
+
+/// Row-major strides of `shape` when `strides` is all zeros.
+template <size_t N>
+std::array<int64_t, N> stridesOrDense(const std::array<int64_t, N> &strides,
+                                      const std::array<int64_t, N> &shape) {
+  bool dense = true;
+  for (int64_t s : strides)
+    dense &= s == 0;
+  if (!dense)
+    return strides;
+  std::array<int64_t, N> result{};
+  int64_t stride = 1;
+  for (size_t i = N; i-- > 0;) {
+    result[i] = stride;
+    stride *= shape[i] > 0 ? shape[i] : 1;
+  }
+  return result;
+}
+
+/// The last element's offset + 1, or -1 on overflow (sizes are >= 0).
+template <size_t N>
+int64_t extent(const std::array<int64_t, N> &shape,
+               const std::array<int64_t, N> &strides) {
+  int64_t last = 0;
+  for (size_t i = 0; i < N; ++i) {
+    if (shape[i] == 0)
+      return 0;
+    int64_t term;
+    if (__builtin_mul_overflow(shape[i] - 1, strides[i], &term) ||
+        __builtin_add_overflow(last, term, &last))
+      return -1;
+  }
+  return last + 1;
+}
+
+struct TensorCheck {
+  const char *name;
+  const void *data;
+  bool required;
+  size_t alignment;
+  int64_t extent; // elements
+  size_t elementBytes;
+};
+
+/// The checked layout of one forward call.
+struct Layout {
+  std::array<int64_t, 5> v, gate, out;
+  std::array<int64_t, 4> bias;
+  std::array<int64_t, 3> pairMask, msaMask;
+};
+
+Status validateInto(const ForwardArgs &a, Layout &layout) {
+  for (auto [name, value] : {std::pair<const char *, int64_t>{"B", a.B},
+                             {"S", a.S},
+                             {"R", a.R},
+                             {"H", a.H},
+                             {"C", a.C}})
+    if (value < 0)
+      return Status::error(std::string(name) + " must be >= 0, got " +
+                           std::to_string(value));
+  if (a.C != 8 && a.C != 16 && a.C != 32 && a.C != 64)
+    return Status::error("unsupported head dimension C = " +
+                         std::to_string(a.C) + " (supported: 8, 16, 32, 64)");
+  if (a.dtype == DType::F32)
+    return Status::error("unsupported dtype f32: the GPU forward kernels "
+                         "exist for bf16 and f16");
+  if (!(a.inf > 0) || a.inf > 3.0e38)
+    return Status::error("inf must be positive and finite in f32, got " +
+                         std::to_string(a.inf));
+  // Launch limits: the probs grid is (R, B), the GEMM grid's z is B*H.
+  int64_t bh;
+  if (__builtin_mul_overflow(a.B, a.H, &bh) || a.B > 65535 || bh > 65535)
+    return Status::error("B*H = " + std::to_string(a.B) + "*" +
+                         std::to_string(a.H) +
+                         " exceeds the supported 65535 (B <= 65535 too)");
+  if (a.R > (int64_t(1) << 31) - 64)
+    return Status::error("R = " + std::to_string(a.R) + " is too large");
+
+  layout.v = stridesOrDense(a.vStrides, {a.B, a.S, a.R, a.H, a.C});
+  layout.gate = stridesOrDense(a.gateStrides, {a.B, a.S, a.R, a.H, a.C});
+  layout.out = stridesOrDense(a.outStrides, {a.B, a.S, a.R, a.H, a.C});
+  layout.bias = stridesOrDense(a.biasStrides, {a.B, a.R, a.R, a.H});
+  layout.pairMask = stridesOrDense(a.pairMaskStrides, {a.B, a.R, a.R});
+  layout.msaMask = stridesOrDense(a.msaMaskStrides, {a.B, a.S, a.R});
+  for (auto [name, stride] :
+       {std::pair<const char *, int64_t>{"v", layout.v[4]},
+        {"gate", layout.gate[4]},
+        {"out", layout.out[4]}})
+    if (stride != 1)
+      return Status::error(std::string(name) +
+                           ": the channel dimension C must be contiguous "
+                           "(stride 1), got stride " +
+                           std::to_string(stride));
+  for (int i = 0; i < 4; ++i)
+    if (layout.v[i] % 8 != 0 || layout.v[i] < 0)
+      return Status::error(
+          "v: strides of B, S, R, H must be non-negative multiples of 8 "
+          "elements (16-byte copies), got stride " +
+          std::to_string(layout.v[i]) + " for dimension " +
+          std::to_string(i));
+  for (const auto *strides :
+       {layout.gate.data(), layout.out.data()})
+    for (int i = 0; i < 5; ++i)
+      if (strides[i] < 0)
+        return Status::error("strides must be non-negative");
+  for (int64_t s : layout.bias)
+    if (s < 0)
+      return Status::error("strides must be non-negative");
+  for (int64_t s : layout.pairMask)
+    if (s < 0)
+      return Status::error("strides must be non-negative");
+  for (int64_t s : layout.msaMask)
+    if (s < 0)
+      return Status::error("strides must be non-negative");
+
+  int64_t rp = (a.R + 7) / 8 * 8, probs;
+  if (__builtin_mul_overflow(bh, a.R, &probs) ||
+      __builtin_mul_overflow(probs, rp, &probs))
+    return Status::error("the probabilities buffer B*H*R*roundup(R, 8) "
+                         "overflows 64 bits");
+  size_t es = elementSize(a.dtype);
+  std::vector<TensorCheck> tensors = {
+      {"v", a.v, a.S > 0, 16, extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.v),
+       es},
+      {"gate", a.gate, a.S > 0, es,
+       extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.gate), es},
+      {"out", a.out, a.S > 0, es,
+       extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.out), es},
+      {"bias", a.bias, true, es, extent<4>({a.B, a.R, a.R, a.H}, layout.bias),
+       es},
+      {"pair_mask", a.pairMask, false, es,
+       extent<3>({a.B, a.R, a.R}, layout.pairMask), es},
+      {"msa_mask", a.msaMask, false, es,
+       extent<3>({a.B, a.S, a.R}, layout.msaMask), es},
+      {"lse", a.lse, false, 4, a.B * a.H * a.R, 4}};
+  bool empty = a.B == 0 || a.R == 0 || a.H == 0;
+  for (const TensorCheck &t : tensors) {
+    if (t.extent < 0)
+      return Status::error(std::string(t.name) +
+                           ": the largest element offset overflows 64 bits");
+    if (empty || t.extent == 0)
+      continue;
+    if (!t.data) {
+      if (t.required)
+        return Status::error(std::string(t.name) + " is a null pointer");
+      continue;
+    }
+    if (reinterpret_cast<uintptr_t>(t.data) % t.alignment != 0)
+      return Status::error(std::string(t.name) + " pointer " +
+                           std::to_string(reinterpret_cast<uintptr_t>(t.data)) +
+                           " is not " + std::to_string(t.alignment) +
+                           "-byte aligned");
+  }
+  // Outputs must not overlap any operand (the kernels read inputs while
+  // they write outputs).
+  auto range = [&](const TensorCheck &t) {
+    auto begin = reinterpret_cast<uintptr_t>(t.data);
+    return std::pair<uintptr_t, uintptr_t>{begin,
+                                           begin + t.extent * t.elementBytes};
+  };
+  for (const TensorCheck &o : tensors) {
+    if (std::string(o.name) != "out" && std::string(o.name) != "lse")
+      continue;
+    if (empty || !o.data || o.extent == 0)
+      continue;
+    for (const TensorCheck &t : tensors) {
+      if (&t == &o || !t.data || t.extent == 0)
+        continue;
+      auto [ob, oe] = range(o);
+      auto [tb, te] = range(t);
+      if (ob < te && tb < oe)
+        return Status::error(std::string(o.name) + " overlaps " + t.name +
+                             "; outputs must not alias other tensors");
+    }
+  }
+  return Status::success();
+}
+
+CUdeviceptr ptr(const void *p) { return reinterpret_cast<CUdeviceptr>(p); }
+
+} // namespace
+
+Status validate(const ForwardArgs &args) {
+  Layout layout;
+  return validateInto(args, layout);
+}
+
+Status Runtime::create(const std::string &kernelDir,
+                       std::unique_ptr<Runtime> &runtime, int device) {
+  std::string why;
+  const Driver *d = driver(&why);
+  if (!d)
+    return Status::error(why);
+  if (CUresult r = d->cuInit(0); r != CUDA_SUCCESS)
+    return driverError("cuInit", r);
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->kernelDir = kernelDir;
+  CUcontext ctx = nullptr;
+  if (CUresult r = d->cuCtxGetCurrent(&ctx); r != CUDA_SUCCESS)
+    return driverError("cuCtxGetCurrent", r);
+  CUdevice dev;
+  if (!ctx) {
+    int count = 0;
+    if (CUresult r = d->cuDeviceGetCount(&count); r != CUDA_SUCCESS)
+      return driverError("cuDeviceGetCount", r);
+    if (count == 0)
+      return Status::error("no CUDA device");
+    if (device < 0 || device >= count)
+      return Status::error("device " + std::to_string(device) +
+                           " does not exist (" + std::to_string(count) +
+                           " devices)");
+    if (CUresult r = d->cuDeviceGet(&dev, device); r != CUDA_SUCCESS)
+      return driverError("cuDeviceGet", r);
+    if (CUresult r = d->cuDevicePrimaryCtxRetain(&ctx, dev); r != CUDA_SUCCESS)
+      return driverError("cuDevicePrimaryCtxRetain", r);
+    rt->ownsPrimaryContext = true;
+    if (CUresult r = d->cuCtxSetCurrent(ctx); r != CUDA_SUCCESS)
+      return driverError("cuCtxSetCurrent", r);
+  } else if (CUresult r = d->cuCtxGetDevice(&dev); r != CUDA_SUCCESS) {
+    return driverError("cuCtxGetDevice", r);
+  }
+  rt->context = ctx;
+  rt->device = dev;
+  int major = 0, minor = 0;
+  d->cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                          dev);
+  d->cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                          dev);
+  if (major < 8)
+    return Status::error("compute capability " + std::to_string(major) + "." +
+                         std::to_string(minor) +
+                         " is below the required 8.0");
+  rt->chipName = (major == 9 && minor == 0) ? "sm_90a" : "sm_80";
+  runtime = std::move(rt);
+  return Status::success();
+}
+
+Runtime::~Runtime() {
+  const Driver *d = driver();
+  if (!d)
+    return;
+  for (auto &[name, mod] : modules)
+    d->cuModuleUnload(mod);
+  if (ownsPrimaryContext) {
+    // create() made the primary context current; leave no dangling current
+    // context behind once it may be destroyed.
+    CUcontext current = nullptr;
+    if (d->cuCtxGetCurrent(&current) == CUDA_SUCCESS && current == context)
+      d->cuCtxSetCurrent(nullptr);
+    d->cuDevicePrimaryCtxRelease(device);
+  }
+}
+
+Status Runtime::module(const std::string &variant, CUmod_st *&mod) {
+  if (auto it = modules.find(variant); it != modules.end()) {
+    mod = it->second;
+    return Status::success();
+  }
+  std::string path = kernelDir + "/" + variant + ".ptx";
+  std::ifstream file(path);
+  if (!file)
+    return Status::error("cannot read kernel file '" + path + "'");
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string ptx = text.str();
+  char errorLog[8192] = {0}, infoLog[8192] = {0};
+  CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
+                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+                            CU_JIT_INFO_LOG_BUFFER,
+                            CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES};
+  void *values[] = {errorLog, reinterpret_cast<void *>(sizeof(errorLog)),
+                    infoLog, reinterpret_cast<void *>(sizeof(infoLog))};
+  CUmodule loaded;
+  CUresult r = driver()->cuModuleLoadDataEx(&loaded, ptx.c_str(), 4, options,
+                                            values);
+  if (r != CUDA_SUCCESS) {
+    Status s = driverError("cuModuleLoadDataEx", r, "module '" + variant + "'");
+    return Status::error(s.message() + "\nJIT log: " + errorLog);
+  }
+  modules[variant] = loaded;
+  mod = loaded;
+  return Status::success();
+}
+
+Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
+  Layout layout;
+  if (Status s = validateInto(a, layout); !s)
+    return s;
+  if (a.B == 0 || a.R == 0 || a.H == 0 || (a.S == 0 && !a.lse))
+    return Status::success();
+  const Driver *d = driver();
+  std::string dt = dtypeName(a.dtype);
+  std::string variant =
+      "msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C) + "_" + chipName;
+  CUmodule mod;
+  if (Status s = module(variant, mod); !s)
+    return s;
+  CUfunction probsFn, gemmFn;
+  std::string probsName = "msa_pwa_probs_" + dt;
+  std::string gemmName = "msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C);
+  if (CUresult r = d->cuModuleGetFunction(&probsFn, mod, probsName.c_str());
+      r != CUDA_SUCCESS)
+    return driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
+  if (CUresult r = d->cuModuleGetFunction(&gemmFn, mod, gemmName.c_str());
+      r != CUDA_SUCCESS)
+    return driverError("cuModuleGetFunction", r, "kernel '" + gemmName + "'");
+
+  int64_t rp = (a.R + 7) / 8 * 8;
+  size_t probsBytes = size_t(a.B * a.H * a.R * rp) * elementSize(a.dtype);
+  CUdeviceptr probs;
+  if (CUresult r = d->cuMemAllocAsync(&probs, probsBytes, stream);
+      r != CUDA_SUCCESS)
+    return driverError("cuMemAllocAsync", r,
+                       std::to_string(probsBytes) + " bytes for probs");
+
+  // Absent optional tensors are never read (their flags are 0); any valid
+  // address stands in for them.
+  CUdeviceptr bias = ptr(a.bias);
+  CUdeviceptr pairMask = a.pairMask ? ptr(a.pairMask) : bias;
+  CUdeviceptr lse = a.lse ? ptr(a.lse) : probs;
+  int64_t B = a.B, S = a.S, R = a.R, H = a.H, hasPairMask = a.pairMask != nullptr,
+          hasLse = a.lse != nullptr;
+  float inf = static_cast<float>(a.inf);
+  std::vector<void *> probsParams = {
+      &bias, &pairMask, &probs, &lse, &B, &R, &H, &rp,
+      &layout.bias[0], &layout.bias[1], &layout.bias[2], &layout.bias[3],
+      &layout.pairMask[0], &layout.pairMask[1], &layout.pairMask[2],
+      &hasPairMask, &hasLse, &inf};
+  Status status = Status::success();
+  if (CUresult r = d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1, 128,
+                                     1, 1, 0, stream, probsParams.data(),
+                                     nullptr);
+      r != CUDA_SUCCESS)
+    status = driverError("cuLaunchKernel", r, "kernel '" + probsName + "'");
+
+  if (status && S > 0) {
+    CUdeviceptr v = ptr(a.v), gate = ptr(a.gate), out = ptr(a.out);
+    CUdeviceptr msaMask = a.msaMask ? ptr(a.msaMask) : v;
+    int64_t hasMsaMask = a.msaMask != nullptr;
+    std::vector<void *> gemmParams = {
+        &probs, &v, &gate, &msaMask, &out, &B, &S, &R, &H, &rp,
+        &layout.v[0], &layout.v[1], &layout.v[2], &layout.v[3],
+        &layout.gate[0], &layout.gate[1], &layout.gate[2], &layout.gate[3],
+        &layout.out[0], &layout.out[1], &layout.out[2], &layout.out[3],
+        &layout.msaMask[0], &layout.msaMask[1], &layout.msaMask[2],
+        &hasMsaMask};
+    unsigned gx = unsigned((S * a.C + 63) / 64), gy = unsigned((R + 63) / 64),
+             gz = unsigned(B * H);
+    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 128, 1, 1, 0,
+                                       stream, gemmParams.data(), nullptr);
+        r != CUDA_SUCCESS)
+      status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
+  }
+  if (CUresult r = d->cuMemFreeAsync(probs, stream);
+      r != CUDA_SUCCESS && status)
+    status = driverError("cuMemFreeAsync", r);
+  return status;
+}
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer &&other) noexcept
+    : address(other.address), bytes(other.bytes) {
+  other.address = 0;
+  other.bytes = 0;
+}
+
+DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {
+  std::swap(address, other.address);
+  std::swap(bytes, other.bytes);
+  return *this;
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (address)
+    if (const Driver *d = driver())
+      d->cuMemFree(address);
+}
+
+Status DeviceBuffer::allocate(size_t bytes, DeviceBuffer &buffer) {
+  std::string why;
+  const Driver *d = driver(&why);
+  if (!d)
+    return Status::error(why);
+  if (bytes == 0)
+    return Status::error("cannot allocate 0 bytes");
+  DeviceBuffer result;
+  if (CUresult r = d->cuMemAlloc(&result.address, bytes); r != CUDA_SUCCESS)
+    return driverError("cuMemAlloc", r, std::to_string(bytes) + " bytes");
+  result.bytes = bytes;
+  buffer = std::move(result);
+  return Status::success();
+}
+
+Status DeviceBuffer::upload(const void *host, size_t n) {
+  if (n > bytes)
+    return Status::error("upload of " + std::to_string(n) +
+                         " bytes into a buffer of " + std::to_string(bytes));
+  if (CUresult r = driver()->cuMemcpyHtoD(address, host, n); r != CUDA_SUCCESS)
+    return driverError("cuMemcpyHtoD", r);
+  return Status::success();
+}
+
+Status DeviceBuffer::download(void *host, size_t n) const {
+  if (n > bytes)
+    return Status::error("download of " + std::to_string(n) +
+                         " bytes from a buffer of " + std::to_string(bytes));
+  if (CUresult r = driver()->cuMemcpyDtoH(host, address, n); r != CUDA_SUCCESS)
+    return driverError("cuMemcpyDtoH", r);
+  return Status::success();
+}
+
+Status synchronize(CUstream_st *stream) {
+  std::string why;
+  const Driver *d = driver(&why);
+  if (!d)
+    return Status::error(why);
+  if (CUresult r = d->cuStreamSynchronize(stream); r != CUDA_SUCCESS)
+    return driverError("cuStreamSynchronize", r);
+  return Status::success();
+}
+
+} // namespace msa::runtime
