@@ -9,6 +9,7 @@
 
 #include "Driver.h"
 
+#include <climits>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -40,11 +41,13 @@ std::array<int64_t, N> stridesOrDense(const std::array<int64_t, N> &strides,
     dense &= s == 0;
   if (!dense)
     return strides;
+  // On overflow the strides saturate; extent() then reports the overflow.
   std::array<int64_t, N> result{};
   int64_t stride = 1;
   for (size_t i = N; i-- > 0;) {
     result[i] = stride;
-    stride *= shape[i] > 0 ? shape[i] : 1;
+    if (__builtin_mul_overflow(stride, shape[i] > 0 ? shape[i] : 1, &stride))
+      stride = INT64_MAX;
   }
   return result;
 }
@@ -107,6 +110,10 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
                          " exceeds the supported 65535 (B <= 65535 too)");
   if (a.R > (int64_t(1) << 31) - 64)
     return Status::error("R = " + std::to_string(a.R) + " is too large");
+  if (a.S > (int64_t(65535) * 64) / a.C)
+    return Status::error("S*C = " + std::to_string(a.S) + "*" +
+                         std::to_string(a.C) +
+                         " exceeds the supported 65535*64");
 
   layout.v = stridesOrDense(a.vStrides, {a.B, a.S, a.R, a.H, a.C});
   layout.gate = stridesOrDense(a.gateStrides, {a.B, a.S, a.R, a.H, a.C});
@@ -376,9 +383,11 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
         &layout.out[0], &layout.out[1], &layout.out[2], &layout.out[3],
         &layout.msaMask[0], &layout.msaMask[1], &layout.msaMask[2],
         &hasMsaMask};
-    unsigned gx = unsigned((S * a.C + 63) / 64), gy = unsigned((R + 63) / 64),
+    // msa-codegen's launch rule for the GEMM: block 256, grid
+    // (ceil(R/128), ceil(S*C/128), B*H).
+    unsigned gx = unsigned((R + 127) / 128), gy = unsigned((S * a.C + 127) / 128),
              gz = unsigned(B * H);
-    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 128, 1, 1, 0,
+    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1, 0,
                                        stream, gemmParams.data(), nullptr);
         r != CUDA_SUCCESS)
       status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");

@@ -110,11 +110,14 @@ TEST(RuntimeValidateTest, RejectsShapeStrideMismatch) {
 
 TEST(RuntimeValidateTest, RejectsOverflowingSizes) {
   ForwardArgs a = validArgs();
-  a.B = 1;
-  a.H = 1;
-  a.S = int64_t(1) << 40;
-  a.R = int64_t(1) << 30;
+  a.B = 255;
+  a.H = 255;
+  a.S = 1;
+  a.R = (int64_t(1) << 31) - 100;
   expectError(a, "overflows 64 bits");
+  a = validArgs();
+  a.S = int64_t(1) << 40;
+  expectError(a, "exceeds the supported 65535*64");
   a = validArgs();
   a.B = 70000;
   expectError(a, "exceeds the supported 65535");

@@ -22,8 +22,18 @@ using namespace mlir::msa;
 
 namespace {
 
-constexpr int64_t kBM = 64, kBN = 64, kBK = 32, kPad = 8;
-constexpr int64_t kThreads = 128, kWarpSize = 32;
+// GEMM CTA tile (i x (s, c) x j) and its 8 warps, kWarpsM x kWarpsN.
+constexpr int64_t kBM = 128, kBN = 128, kBK = 32, kPad = 8;
+constexpr int64_t kGemmThreads = 256, kWarpsM = 4, kWarpsN = 2;
+constexpr int64_t kWarpTileM = kBM / kWarpsM, kWarpTileN = kBN / kWarpsN;
+// cp.async pipeline depth (static shared memory stays under 48 KiB).
+constexpr int64_t kStages = 2;
+static_assert(kWarpsM * kWarpsN * 32 == kGemmThreads, "one warp per tile");
+static_assert(kWarpTileM % 16 == 0 && kWarpTileN % 16 == 0, "mma tiles");
+static_assert(kStages * (kBM * (kBK + kPad) + kBK * (kBN + kPad)) * 2 <=
+                  48 * 1024,
+              "static shared memory");
+constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
 std::string typeName(Type t) { return t.isBF16() ? "bf16" : "f16"; }
@@ -32,7 +42,7 @@ std::string typeName(Type t) { return t.isBF16() ? "bf16" : "f16"; }
 /// builder positioned in its body.
 class Kernel {
 public:
-  Kernel(OpBuilder &b, Location loc, StringRef name,
+  Kernel(OpBuilder &b, Location loc, StringRef name, int64_t threads,
          ArrayRef<std::pair<std::string, Type>> params, KernelInfo &info)
       : b(b), loc(loc) {
     info.entry = name.str();
@@ -51,8 +61,8 @@ public:
     func = gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(types, {}));
     func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     func.setKnownBlockSizeAttr(
-        b.getDenseI32ArrayAttr({int32_t(kThreads), 1, 1}));
-    info.block = {kThreads, 1, 1};
+        b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
+    info.block = {threads, 1, 1};
     b.setInsertionPointToStart(&func.getBody().front());
     lb.emplace(b, loc);
     Value huge = lb->idx(int64_t(1) << 60);
@@ -126,7 +136,7 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                       KernelInfo &info) {
   Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
-  Kernel k(b, loc, "msa_pwa_probs_" + typeName(T),
+  Kernel k(b, loc, "msa_pwa_probs_" + typeName(T), kProbsThreads,
            {{"bias", buf(T)},       {"pair_mask", buf(T)},
             {"probs", buf(T)},      {"lse", buf(f32)},
             {"B", index},           {"R", index},
@@ -148,7 +158,7 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value tid = k.tid();
   Value c32 = lb.idx(kWarpSize);
   Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
-  Value numWarps = lb.idx(kThreads / kWarpSize);
+  Value numWarps = lb.idx(kProbsThreads / kWarpSize);
   Value hasMask = k.isNonZero(k.arg(15)), hasLse = k.isNonZero(k.arg(16));
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
 
@@ -219,9 +229,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
        index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto smemA = MemRefType::get({2, kBM, kBK + kPad}, T,
+  auto smemA = MemRefType::get({kStages, kBM, kBK + kPad}, T,
                                MemRefLayoutAttrInterface{}, wg);
-  auto smemB = MemRefType::get({2, kBK, kBN + kPad}, T,
+  auto smemB = MemRefType::get({kStages, kBK, kBN + kPad}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = typeName(T) + "_c" + std::to_string(v.headDim);
   {
@@ -235,7 +245,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
                              false, b.getI64IntegerAttr(16));
   }
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
-  Kernel k(b, loc, "msa_pwa_fwd_" + suffix,
+  Kernel k(b, loc, "msa_pwa_fwd_" + suffix, kGemmThreads,
            {{"probs", buf(T)},        {"v", buf(T)},
             {"gate", buf(T)},         {"msa_mask", buf(T)},
             {"out", buf(T)},          {"B", index},
@@ -252,8 +262,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
            info);
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
-  info.grid = {"ceil(S*C/" + std::to_string(kBN) + ")",
-               "ceil(R/" + std::to_string(kBM) + ")", "B*H"};
+  // i tiles vary fastest: the CTAs that share one (s, c) slab of v run
+  // together, so v comes from HBM once and from L2 for the other i tiles.
+  info.grid = {"ceil(R/" + std::to_string(kBM) + ")",
+               "ceil(S*C/" + std::to_string(kBN) + ")", "B*H"};
   LoopBuilder &lb = *k.lb;
   Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
         out = k.arg(4);
@@ -267,9 +279,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
         c4 = lb.idx(4), c2 = lb.idx(2);
   Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
-  Value wm = lb.divui(warp, c2), wn = lb.remui(warp, c2);
-  Value n0 = lb.muli(k.bid(gpu::Dimension::x), lb.idx(kBN));
-  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
+  Value wm = lb.divui(warp, lb.idx(kWarpsN)),
+        wn = lb.remui(warp, lb.idx(kWarpsN));
+  Value i0 = lb.muli(k.bid(gpu::Dimension::x), lb.idx(kBM));
+  Value n0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBN));
   Value bh = k.bid(gpu::Dimension::z);
   Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
@@ -279,19 +292,28 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
 
   // Chunk q of a tile (two per thread): 16-byte copies, zero-filled where
   // the source is out of range.
-  SmallVector<Value> chunks = {tid, lb.addi(tid, lb.idx(kThreads))};
+  auto chunksOf = [&](int64_t tileElements) {
+    SmallVector<Value> ids;
+    for (int64_t q = 0; q < tileElements / 8; q += kGemmThreads)
+      ids.push_back(lb.addi(tid, lb.idx(q)));
+    return ids;
+  };
+  SmallVector<Value> aChunks = chunksOf(kBM * kBK),
+                     bChunks = chunksOf(kBK * kBN);
   struct BChunk {
     Value row, col, s, c;
   };
   auto bChunk = [&](Value q) {
-    Value row = lb.divui(q, c8), col = lb.muli(lb.remui(q, c8), c8);
+    Value perRow = lb.idx(kBN / 8);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
     Value n = lb.addi(n0, col);
     return BChunk{row, col, lb.divui(n, C), lb.remui(n, C)};
   };
   auto issueTile = [&](Value stage, Value j0) {
     SmallVector<Value> tokens;
-    for (Value q : chunks) {
-      Value row = lb.divui(q, c4), col = lb.muli(lb.remui(q, c4), c8);
+    for (Value q : aChunks) {
+      Value perRow = lb.idx(kBK / 8);
+      Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
       Value i = lb.addi(i0, row), j = lb.addi(j0, col);
       Value left = k.select(lb.ult(j, R),
                             arith::SubIOp::create(b, loc, R, j), lb.c0);
@@ -302,7 +324,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
           b, loc, tokenType, sA, ValueRange{stage, row, col}, probs,
           ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
     }
-    for (Value q : chunks) {
+    for (Value q : bChunks) {
       BChunk ch = bChunk(q);
       Value j = lb.addi(j0, ch.row);
       Value valid = lb.andi(lb.ult(j, R), lb.ult(ch.s, S));
@@ -319,7 +341,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   };
   // v' = v * msa_mask[b, s, j], applied to the tile in shared memory.
   auto maskTile = [&](Value stage, Value j0) {
-    for (Value q : chunks) {
+    for (Value q : bChunks) {
       BChunk ch = bChunk(q);
       Value j = lb.addi(j0, ch.row);
       lb.ifThen(lb.andi(lb.ult(j, R), lb.ult(ch.s, S)), [&] {
@@ -347,23 +369,26 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
       T.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
   auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
 
-  // 2 (m16 tiles) x 4 (n8 tiles) x 4 f32 accumulators per thread.
-  constexpr int64_t kMT = 2, kNT = 4;
+  // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
+  constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
   SmallVector<Value> zeros(kMT * kNT * 4, lb.f32(0.0));
   Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK);
-  Value g0 = issueTile(lb.c0, lb.c0);
-  (void)g0;
+  // Prologue: tiles 0 .. kStages-2 in flight.
+  Value cStages = lb.idx(kStages);
+  for (int64_t t = 0; t + 1 < kStages; ++t)
+    issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, zeros,
       [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
-        Value stage = lb.remui(kt, c2);
-        Value next = lb.addi(kt, lb.c1);
-        // The next tile (beyond R it is all zero-fill) overlaps this one's
-        // math; wait for all but that newest group.
-        Value group = issueTile(lb.remui(next, c2), lb.muli(next, cBK));
+        Value stage = lb.remui(kt, cStages);
+        Value next = lb.addi(kt, lb.idx(kStages - 1));
+        // Tile kt + kStages - 1 (all zero-fill beyond R) goes into the stage
+        // computed in the previous iteration; then wait until only the
+        // newest kStages - 1 groups are pending, i.e. tile kt has landed.
+        Value group = issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                         b.getI32IntegerAttr(1));
+                                         b.getI32IntegerAttr(kStages - 1));
         gpu::BarrierOp::create(b, loc);
         Value j0 = lb.muli(kt, cBK);
         scf::IfOp::create(b, loc, hasMask, [&](OpBuilder &, Location) {
@@ -375,7 +400,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
         for (int64_t ks = 0; ks < kBK; ks += 16) {
           SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
           for (int64_t mt = 0; mt < kMT; ++mt) {
-            Value row = lb.addi(lb.addi(lb.muli(wm, c32), lb.idx(mt * 16)),
+            Value row = lb.addi(lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
+                                        lb.idx(mt * 16)),
                                 lb.remui(lane, c16));
             Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
             Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
@@ -386,7 +412,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
           }
           for (int64_t np = 0; np < kNT / 2; ++np) {
             Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
-            Value col = lb.addi(lb.addi(lb.muli(wn, c32), lb.idx(np * 16)),
+            Value col = lb.addi(lb.addi(lb.muli(wn, lb.idx(kWarpTileN)),
+                                        lb.idx(np * 16)),
                                 lb.muli(lb.divui(lane, c16), c8));
             Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
                                                 ValueRange{stage, row, col},
@@ -424,9 +451,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   for (int64_t mt = 0; mt < kMT; ++mt)
     for (int64_t nt = 0; nt < kNT; ++nt)
       for (int64_t half = 0; half < 2; ++half) {
-        Value i = lb.addi(lb.addi(i0, lb.muli(wm, c32)),
+        Value i = lb.addi(lb.addi(i0, lb.muli(wm, lb.idx(kWarpTileM))),
                           lb.addi(lb.idx(mt * 16 + half * 8), quad));
-        Value n = lb.addi(lb.addi(n0, lb.muli(wn, c32)),
+        Value n = lb.addi(lb.addi(n0, lb.muli(wn, lb.idx(kWarpTileN))),
                           lb.addi(lb.idx(nt * 8), pair));
         Value s = lb.divui(n, C), c = lb.remui(n, C);
         lb.ifThen(lb.andi(lb.ult(i, R), lb.ult(s, S)), [&] {

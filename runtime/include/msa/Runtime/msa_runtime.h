@@ -1,0 +1,56 @@
+/*===- msa_runtime.h - C ABI of the msa runtime --------------------*- C -*-===
+ *
+ * A stable C interface over msa::runtime for callers that are not C++
+ * (Python through ctypes, other languages). Every call returns 0 on success
+ * or -1 on failure, with the message copied into `error` (truncated to
+ * `error_size` bytes, always NUL-terminated when error_size > 0).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MSA_RUNTIME_MSA_RUNTIME_H
+#define MSA_RUNTIME_MSA_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct msa_runtime msa_runtime;
+
+enum msa_dtype { MSA_DTYPE_BF16 = 0, MSA_DTYPE_F16 = 1, MSA_DTYPE_F32 = 2 };
+
+/* Forward arguments; see msa::runtime::ForwardArgs. Strides are in elements;
+ * all-zero stride arrays mean the dense row-major layout. Optional pointers
+ * (pair_mask, msa_mask, lse) may be NULL. */
+typedef struct msa_forward_args {
+  int64_t B, S, R, H, C;
+  int32_t dtype; /* enum msa_dtype */
+  const void *v, *bias, *gate, *pair_mask, *msa_mask;
+  void *out;
+  float *lse;
+  int64_t v_strides[5], gate_strides[5], out_strides[5];
+  int64_t bias_strides[4];
+  int64_t pair_mask_strides[3], msa_mask_strides[3];
+  double inf;
+} msa_forward_args;
+
+/* Creates a runtime bound to the calling thread's current CUDA context (or
+ * the primary context of `device`), loading kernels from `kernel_dir`. */
+int msa_runtime_create(const char *kernel_dir, int device,
+                       msa_runtime **runtime, char *error, size_t error_size);
+
+/* Releases the runtime and its modules. NULL is ignored. */
+void msa_runtime_destroy(msa_runtime *runtime);
+
+/* Launches the forward on `stream` (a CUstream; NULL for the legacy default
+ * stream). Nothing is launched when an argument is invalid. */
+int msa_forward(msa_runtime *runtime, const msa_forward_args *args,
+                void *stream, char *error, size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MSA_RUNTIME_MSA_RUNTIME_H */
