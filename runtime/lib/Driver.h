@@ -35,13 +35,16 @@ struct Driver {
   X(cuModuleUnload, "cuModuleUnload")                                          \
   X(cuModuleGetFunction, "cuModuleGetFunction")                                \
   X(cuLaunchKernel, "cuLaunchKernel")                                          \
-  X(cuMemAllocAsync, "cuMemAllocAsync")                                        \
   X(cuMemFreeAsync, "cuMemFreeAsync")                                          \
   X(cuMemAlloc, "cuMemAlloc_v2")                                               \
   X(cuMemFree, "cuMemFree_v2")                                                 \
   X(cuMemcpyHtoD, "cuMemcpyHtoD_v2")                                           \
   X(cuMemcpyDtoH, "cuMemcpyDtoH_v2")                                           \
-  X(cuStreamSynchronize, "cuStreamSynchronize")
+  X(cuStreamSynchronize, "cuStreamSynchronize")                                \
+  X(cuMemPoolCreate, "cuMemPoolCreate")                                        \
+  X(cuMemPoolDestroy, "cuMemPoolDestroy")                                      \
+  X(cuMemPoolSetAttribute, "cuMemPoolSetAttribute")                            \
+  X(cuMemAllocFromPoolAsync, "cuMemAllocFromPoolAsync")
 #define MSA_DECLARE(name, symbol) decltype(&::name) name = nullptr;
   MSA_DRIVER_FUNCTIONS(MSA_DECLARE)
 #undef MSA_DECLARE

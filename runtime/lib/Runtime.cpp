@@ -270,6 +270,19 @@ Status Runtime::create(const std::string &kernelDir,
                          std::to_string(minor) +
                          " is below the required 8.0");
   rt->chipName = (major == 9 && minor == 0) ? "sm_90a" : "sm_80";
+  CUmemPoolProps props = {};
+  props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+  props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  props.location.id = dev;
+  CUmemoryPool pool;
+  if (CUresult r = d->cuMemPoolCreate(&pool, &props); r != CUDA_SUCCESS)
+    return driverError("cuMemPoolCreate", r);
+  rt->scratchPool = pool;
+  cuuint64_t keep = ~cuuint64_t(0);
+  if (CUresult r = d->cuMemPoolSetAttribute(
+          pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep);
+      r != CUDA_SUCCESS)
+    return driverError("cuMemPoolSetAttribute", r);
   runtime = std::move(rt);
   return Status::success();
 }
@@ -280,6 +293,8 @@ Runtime::~Runtime() {
     return;
   for (auto &[name, mod] : modules)
     d->cuModuleUnload(mod);
+  if (scratchPool)
+    d->cuMemPoolDestroy(static_cast<CUmemoryPool>(scratchPool));
   if (ownsPrimaryContext) {
     // create() made the primary context current; leave no dangling current
     // context behind once it may be destroyed.
@@ -347,9 +362,10 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   int64_t rp = (a.R + 7) / 8 * 8;
   size_t probsBytes = size_t(a.B * a.H * a.R * rp) * elementSize(a.dtype);
   CUdeviceptr probs;
-  if (CUresult r = d->cuMemAllocAsync(&probs, probsBytes, stream);
+  if (CUresult r = d->cuMemAllocFromPoolAsync(
+          &probs, probsBytes, static_cast<CUmemoryPool>(scratchPool), stream);
       r != CUDA_SUCCESS)
-    return driverError("cuMemAllocAsync", r,
+    return driverError("cuMemAllocFromPoolAsync", r,
                        std::to_string(probsBytes) + " bytes for probs");
 
   // Absent optional tensors are never read (their flags are 0); any valid

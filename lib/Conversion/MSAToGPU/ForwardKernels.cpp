@@ -300,56 +300,68 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   };
   SmallVector<Value> aChunks = chunksOf(kBM * kBK),
                      bChunks = chunksOf(kBK * kBN);
-  struct BChunk {
-    Value row, col, s, c;
+  // What each thread copies does not change from one K step to the next:
+  // its chunks' rows, columns, validity and base offsets are computed once,
+  // so a K step costs a few adds per copy.
+  struct ACopy {
+    Value row, col, iValid, rowBase;
   };
-  auto bChunk = [&](Value q) {
+  struct BCopy {
+    Value row, col, s, sValid, base;
+  };
+  SmallVector<ACopy> aCopies;
+  for (Value q : aChunks) {
+    Value perRow = lb.idx(kBK / 8);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
+    Value i = lb.addi(i0, row);
+    aCopies.push_back(
+        {row, col, lb.ult(i, R),
+         lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
+  }
+  SmallVector<BCopy> bCopies;
+  for (Value q : bChunks) {
     Value perRow = lb.idx(kBN / 8);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
     Value n = lb.addi(n0, col);
-    return BChunk{row, col, lb.divui(n, C), lb.remui(n, C)};
-  };
+    Value s = lb.divui(n, C), c = lb.remui(n, C);
+    Value base = lb.addi(lb.linearize({bIdx, k.minui(s, Sm1), h},
+                                      {k.arg(10), k.arg(11), k.arg(13)}),
+                         c);
+    bCopies.push_back({row, col, s, lb.ult(s, S), base});
+  }
   auto issueTile = [&](Value stage, Value j0) {
     SmallVector<Value> tokens;
-    for (Value q : aChunks) {
-      Value perRow = lb.idx(kBK / 8);
-      Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
-      Value i = lb.addi(i0, row), j = lb.addi(j0, col);
+    for (const ACopy &a : aCopies) {
+      Value j = lb.addi(j0, a.col);
       Value left = k.select(lb.ult(j, R),
                             arith::SubIOp::create(b, loc, R, j), lb.c0);
-      Value count = k.select(lb.ult(i, R), k.minui(left, c8), lb.c0);
-      Value src = lb.addi(lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp),
-                          k.minui(j, Rpm8));
+      Value count = k.select(a.iValid, k.minui(left, c8), lb.c0);
+      Value src = lb.addi(a.rowBase, k.minui(j, Rpm8));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType, sA, ValueRange{stage, row, col}, probs,
+          b, loc, tokenType, sA, ValueRange{stage, a.row, a.col}, probs,
           ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
     }
-    for (Value q : bChunks) {
-      BChunk ch = bChunk(q);
-      Value j = lb.addi(j0, ch.row);
-      Value valid = lb.andi(lb.ult(j, R), lb.ult(ch.s, S));
+    for (const BCopy &c : bCopies) {
+      Value j = lb.addi(j0, c.row);
+      Value valid = lb.andi(lb.ult(j, R), c.sValid);
       Value count = k.select(valid, c8, lb.c0);
-      Value src = lb.addi(
-          lb.linearize({bIdx, k.minui(ch.s, Sm1), k.minui(j, Rm1), h},
-                       {k.arg(10), k.arg(11), k.arg(12), k.arg(13)}),
-          ch.c);
+      Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), k.arg(12)));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType, sB, ValueRange{stage, ch.row, ch.col}, vbuf,
+          b, loc, tokenType, sB, ValueRange{stage, c.row, c.col}, vbuf,
           ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
   };
   // v' = v * msa_mask[b, s, j], applied to the tile in shared memory.
   auto maskTile = [&](Value stage, Value j0) {
-    for (Value q : bChunks) {
-      BChunk ch = bChunk(q);
-      Value j = lb.addi(j0, ch.row);
-      lb.ifThen(lb.andi(lb.ult(j, R), lb.ult(ch.s, S)), [&] {
-        Value m = lb.load(mmask, {lb.linearize({bIdx, ch.s, j},
+    for (const BCopy &c : bCopies) {
+      Value j = lb.addi(j0, c.row);
+      lb.ifThen(lb.andi(lb.ult(j, R), c.sValid), [&] {
+        Value m = lb.load(mmask, {lb.linearize({bIdx, c.s, j},
                                                {k.arg(22), k.arg(23),
                                                 k.arg(24)})});
         for (int64_t e = 0; e < 8; ++e) {
-          SmallVector<Value> at = {stage, ch.row, lb.addi(ch.col, lb.idx(e))};
+          SmallVector<Value> at = {stage, c.row, lb.addi(c.col, lb.idx(e))};
           lb.store(lb.mul(lb.load(sB, at), m), sB, at);
         }
       });

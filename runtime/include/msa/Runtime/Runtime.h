@@ -126,6 +126,9 @@ private:
 
   std::string kernelDir, chipName;
   void *context = nullptr;
+  /// Stream-ordered pool for the probabilities scratch; it keeps freed
+  /// memory for reuse instead of returning it at every synchronization.
+  void *scratchPool = nullptr;
   bool ownsPrimaryContext = false;
   int device = 0;
   std::map<std::string, CUmod_st *> modules;
