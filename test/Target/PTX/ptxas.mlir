@@ -1,0 +1,52 @@
+// Every shipped forward variant assembles with ptxas for its chip, with no
+// register spills, and carries the instructions that matter.
+// REQUIRES: ptxas
+
+// RUN: rm -rf %t && msa-codegen --all -o %t > %t.list
+// RUN: FileCheck %s --check-prefix=LIST < %t.list
+// LIST-COUNT-32: wrote
+
+// RUN: FileCheck %s --check-prefix=PTX80 < %t/msa_pwa_fwd_bf16_c64_sm_80.ptx
+// PTX80: .target sm_80
+// PTX80-DAG: .visible .entry msa_pwa_probs_bf16(
+// PTX80-DAG: .visible .entry msa_pwa_fwd_bf16_c64(
+// PTX80-DAG: cp.async.cg.shared.global
+// PTX80-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX80-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PTX80-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX80-DAG: ex2.approx.f32
+
+// RUN: FileCheck %s --check-prefix=PTX90 < %t/msa_pwa_fwd_f16_c8_sm_90a.ptx
+// PTX90: .target sm_90a
+// PTX90: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+
+// RUN: for f in %t/*_sm_80.ptx; do %ptxas -arch=sm_80 -v $f -o %t/a.cubin || exit 1; done 2> %t/sm80.log
+// RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm80.log
+// RUN: for f in %t/*_sm_90a.ptx; do %ptxas -arch=sm_90a -v $f -o %t/a.cubin || exit 1; done 2> %t/sm90.log
+// RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm90.log
+// 8 files a chip, each with 2 entries, none of which spills.
+// SPILLS-COUNT-16: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// SPILLS-NOT: bytes spill stores
+// RUN: cat %t/sm80.log %t/sm90.log | grep "spill stores" > %t/spills.txt
+// RUN: count 32 < %t/spills.txt
+// RUN: not grep -v " 0 bytes spill stores, 0 bytes spill loads" %t/spills.txt
+
+// RUN: FileCheck %s --check-prefix=JSON < %t/msa_pwa_fwd_bf16_c32_sm_90a.json
+// JSON: "chip": "sm_90a"
+// JSON: "dtype": "bf16"
+// JSON: "head_dim": 32
+// JSON: "block": [
+// JSON-NEXT: 128,
+// JSON: "entry": "msa_pwa_probs_bf16",
+// JSON-NEXT: "grid": [
+// JSON-NEXT: "R",
+// JSON-NEXT: "B",
+// JSON: "block": [
+// JSON-NEXT: 256,
+// JSON: "entry": "msa_pwa_fwd_bf16_c32",
+// JSON-NEXT: "grid": [
+// JSON-NEXT: "ceil(R/128)",
+// JSON-NEXT: "ceil(S*C/128)",
+// JSON-NEXT: "B*H"
+// JSON: "name": "probs",
+// JSON-NEXT: "type": "ptr"
