@@ -10,6 +10,7 @@
 #include "Driver.h"
 
 #include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -291,8 +292,8 @@ Runtime::~Runtime() {
   const Driver *d = driver();
   if (!d)
     return;
-  for (auto &[name, mod] : modules)
-    d->cuModuleUnload(mod);
+  for (auto &[name, v] : variants)
+    d->cuModuleUnload(v.module);
   if (scratchPool)
     d->cuMemPoolDestroy(static_cast<CUmemoryPool>(scratchPool));
   if (ownsPrimaryContext) {
@@ -305,18 +306,63 @@ Runtime::~Runtime() {
   }
 }
 
-Status Runtime::module(const std::string &variant, CUmod_st *&mod) {
-  if (auto it = modules.find(variant); it != modules.end()) {
-    mod = it->second;
-    return Status::success();
-  }
-  std::string path = kernelDir + "/" + variant + ".ptx";
+namespace {
+/// The integer after `"key": ` in the JSON object that names `entry`
+/// (msa-codegen writes each kernel's keys in sorted order, so `key`s that
+/// sort before "entry" precede it within the object).
+bool kernelMetadataInt(const std::string &json, const std::string &entry,
+                       const std::string &key, int64_t &value) {
+  size_t at = json.find("\"entry\": \"" + entry + "\"");
+  if (at == std::string::npos)
+    return false;
+  size_t open = json.rfind('{', at);
+  size_t k = json.find("\"" + key + "\": ", open);
+  if (open == std::string::npos || k == std::string::npos || k > at)
+    return false;
+  value = std::strtoll(json.c_str() + k + key.size() + 4, nullptr, 10);
+  return true;
+}
+
+Status readFile(const std::string &path, std::string &text) {
   std::ifstream file(path);
   if (!file)
     return Status::error("cannot read kernel file '" + path + "'");
-  std::stringstream text;
-  text << file.rdbuf();
-  std::string ptx = text.str();
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  text = buffer.str();
+  return Status::success();
+}
+} // namespace
+
+Status Runtime::variant(const std::string &name, const std::string &dtype,
+                        int64_t headDim, const Variant *&loaded) {
+  if (auto it = variants.find(name); it != variants.end()) {
+    loaded = &it->second;
+    return Status::success();
+  }
+  std::string ptx, json;
+  if (Status s = readFile(kernelDir + "/" + name + ".ptx", ptx); !s)
+    return s;
+  if (Status s = readFile(kernelDir + "/" + name + ".json", json); !s)
+    return s;
+  std::string probsName = "msa_pwa_probs_" + dtype;
+  std::string gemmName = "msa_pwa_fwd_" + dtype + "_c" + std::to_string(headDim);
+  int64_t shared = 0;
+  if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
+      shared < 0)
+    return Status::error("kernel metadata '" + kernelDir + "/" + name +
+                         ".json' lacks dynamic_shared_bytes for '" + gemmName +
+                         "'");
+  const Driver *d = driver();
+  int optin = 0;
+  d->cuDeviceGetAttribute(
+      &optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+  if (shared > optin)
+    return Status::error("kernel '" + gemmName + "' needs " +
+                         std::to_string(shared) +
+                         " bytes of shared memory; the device allows " +
+                         std::to_string(optin));
+
   char errorLog[8192] = {0}, infoLog[8192] = {0};
   CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
                             CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
@@ -324,15 +370,37 @@ Status Runtime::module(const std::string &variant, CUmod_st *&mod) {
                             CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {errorLog, reinterpret_cast<void *>(sizeof(errorLog)),
                     infoLog, reinterpret_cast<void *>(sizeof(infoLog))};
-  CUmodule loaded;
-  CUresult r = driver()->cuModuleLoadDataEx(&loaded, ptx.c_str(), 4, options,
-                                            values);
-  if (r != CUDA_SUCCESS) {
-    Status s = driverError("cuModuleLoadDataEx", r, "module '" + variant + "'");
+  CUmodule mod;
+  if (CUresult r = d->cuModuleLoadDataEx(&mod, ptx.c_str(), 4, options, values);
+      r != CUDA_SUCCESS) {
+    Status s = driverError("cuModuleLoadDataEx", r, "module '" + name + "'");
     return Status::error(s.message() + "\nJIT log: " + errorLog);
   }
-  modules[variant] = loaded;
-  mod = loaded;
+  Variant v;
+  v.module = mod;
+  v.gemmSharedBytes = unsigned(shared);
+  CUfunction probs, gemm;
+  Status status = Status::success();
+  if (CUresult r = d->cuModuleGetFunction(&probs, mod, probsName.c_str());
+      r != CUDA_SUCCESS)
+    status = driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
+  else if (CUresult r = d->cuModuleGetFunction(&gemm, mod, gemmName.c_str());
+           r != CUDA_SUCCESS)
+    status = driverError("cuModuleGetFunction", r, "kernel '" + gemmName + "'");
+  else if (CUresult r = d->cuFuncSetAttribute(
+               gemm, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+               int(shared));
+           r != CUDA_SUCCESS)
+    status = driverError("cuFuncSetAttribute", r,
+                         "kernel '" + gemmName + "', " +
+                             std::to_string(shared) + " bytes of shared memory");
+  if (!status) {
+    d->cuModuleUnload(mod);
+    return status;
+  }
+  v.probs = probs;
+  v.gemm = gemm;
+  loaded = &(variants[name] = v);
   return Status::success();
 }
 
@@ -344,20 +412,16 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
     return Status::success();
   const Driver *d = driver();
   std::string dt = dtypeName(a.dtype);
-  std::string variant =
-      "msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C) + "_" + chipName;
-  CUmodule mod;
-  if (Status s = module(variant, mod); !s)
+  const Variant *kernels;
+  if (Status s = variant("msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C) +
+                             "_" + chipName,
+                         dt, a.C, kernels);
+      !s)
     return s;
-  CUfunction probsFn, gemmFn;
+  auto probsFn = static_cast<CUfunction>(kernels->probs);
+  auto gemmFn = static_cast<CUfunction>(kernels->gemm);
   std::string probsName = "msa_pwa_probs_" + dt;
   std::string gemmName = "msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C);
-  if (CUresult r = d->cuModuleGetFunction(&probsFn, mod, probsName.c_str());
-      r != CUDA_SUCCESS)
-    return driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
-  if (CUresult r = d->cuModuleGetFunction(&gemmFn, mod, gemmName.c_str());
-      r != CUDA_SUCCESS)
-    return driverError("cuModuleGetFunction", r, "kernel '" + gemmName + "'");
 
   int64_t rp = (a.R + 7) / 8 * 8;
   size_t probsBytes = size_t(a.B * a.H * a.R * rp) * elementSize(a.dtype);
@@ -400,11 +464,12 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
         &layout.msaMask[0], &layout.msaMask[1], &layout.msaMask[2],
         &hasMsaMask};
     // msa-codegen's launch rule for the GEMM: block 256, grid
-    // (ceil(R/128), ceil(S*C/128), B*H).
-    unsigned gx = unsigned((R + 127) / 128), gy = unsigned((S * a.C + 127) / 128),
-             gz = unsigned(B * H);
-    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1, 0,
-                                       stream, gemmParams.data(), nullptr);
+    // (B*H, ceil(R/128), ceil(S*C/128)).
+    unsigned gx = unsigned(B * H), gy = unsigned((R + 127) / 128),
+             gz = unsigned((S * a.C + 127) / 128);
+    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1,
+                                       kernels->gemmSharedBytes, stream,
+                                       gemmParams.data(), nullptr);
         r != CUDA_SUCCESS)
       status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
   }

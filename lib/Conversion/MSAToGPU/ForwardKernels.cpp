@@ -26,13 +26,15 @@ namespace {
 constexpr int64_t kBM = 128, kBN = 128, kBK = 32, kPad = 8;
 constexpr int64_t kGemmThreads = 256, kWarpsM = 4, kWarpsN = 2;
 constexpr int64_t kWarpTileM = kBM / kWarpsM, kWarpTileN = kBN / kWarpsN;
-// cp.async pipeline depth (static shared memory stays under 48 KiB).
-constexpr int64_t kStages = 2;
+// cp.async pipeline depth; the stages live in dynamic shared memory.
+constexpr int64_t kStages = 4;
+constexpr int64_t kStageBytesA = kBM * (kBK + kPad) * 2,
+                  kStageBytesB = kBK * (kBN + kPad) * 2;
+constexpr int64_t kGemmSharedBytes = kStages * (kStageBytesA + kStageBytesB);
 static_assert(kWarpsM * kWarpsN * 32 == kGemmThreads, "one warp per tile");
 static_assert(kWarpTileM % 16 == 0 && kWarpTileN % 16 == 0, "mma tiles");
-static_assert(kStages * (kBM * (kBK + kPad) + kBK * (kBN + kPad)) * 2 <=
-                  48 * 1024,
-              "static shared memory");
+static_assert(kStageBytesA % 128 == 0, "B stages start 128-byte aligned");
+static_assert(kGemmSharedBytes <= 227 * 1024, "shared memory per block");
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
@@ -223,8 +225,8 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 // fwd: tensor-core GEMM with the gate epilogue
 //===----------------------------------------------------------------------===//
 
-void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
-                     const ForwardVariant &v, KernelInfo &info) {
+void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
+                     KernelInfo &info) {
   Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
        index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
@@ -234,16 +236,6 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   auto smemB = MemRefType::get({kStages, kBK, kBN + kPad}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = typeName(T) + "_c" + std::to_string(v.headDim);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(gm.getBody());
-    memref::GlobalOp::create(b, loc, "smem_p_" + suffix,
-                             b.getStringAttr("private"), smemA, Attribute{},
-                             false, b.getI64IntegerAttr(16));
-    memref::GlobalOp::create(b, loc, "smem_v_" + suffix,
-                             b.getStringAttr("private"), smemB, Attribute{},
-                             false, b.getI64IntegerAttr(16));
-  }
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
   Kernel k(b, loc, "msa_pwa_fwd_" + suffix, kGemmThreads,
            {{"probs", buf(T)},        {"v", buf(T)},
@@ -262,18 +254,29 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
            info);
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
-  // i tiles vary fastest: the CTAs that share one (s, c) slab of v run
-  // together, so v comes from HBM once and from L2 for the other i tiles.
-  info.grid = {"ceil(R/" + std::to_string(kBM) + ")",
-               "ceil(S*C/" + std::to_string(kBN) + ")", "B*H"};
+  // Heads vary fastest, then i tiles: the CTAs that read one (s, c) slab of
+  // v run together. With H innermost in memory, one head's C channels are a
+  // fraction of a DRAM burst (16 bytes at C = 8), so the heads of a slab
+  // must share each burst through L2, and the i tiles share the slab.
+  info.grid = {"B*H", "ceil(R/" + std::to_string(kBM) + ")",
+               "ceil(S*C/" + std::to_string(kBN) + ")"};
   LoopBuilder &lb = *k.lb;
   Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
         out = k.arg(4);
   Value S = k.arg(6), R = k.arg(7), H = k.arg(8), Rp = k.arg(9);
   Value C = lb.idx(v.headDim);
   Value hasMask = k.isNonZero(k.arg(25));
-  Value sA = memref::GetGlobalOp::create(b, loc, smemA, "smem_p_" + suffix);
-  Value sB = memref::GetGlobalOp::create(b, loc, smemB, "smem_v_" + suffix);
+  // The P stages, then the v stages, in dynamic shared memory (more than
+  // the 48 KiB of static shared memory; the runtime opts in).
+  info.dynamicSharedBytes = kGemmSharedBytes;
+  Value dyn = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, wg));
+  Value sA = memref::ViewOp::create(b, loc, smemA, dyn, lb.c0, ValueRange{});
+  Value sB = memref::ViewOp::create(b, loc, smemB, dyn,
+                                    lb.idx(kStages * kStageBytesA),
+                                    ValueRange{});
 
   Value tid = k.tid();
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
@@ -281,9 +284,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, ModuleOp, gpu::GPUModuleOp gm,
   Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
   Value wm = lb.divui(warp, lb.idx(kWarpsN)),
         wn = lb.remui(warp, lb.idx(kWarpsN));
-  Value i0 = lb.muli(k.bid(gpu::Dimension::x), lb.idx(kBM));
-  Value n0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBN));
-  Value bh = k.bid(gpu::Dimension::z);
+  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
+  Value n0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
+  Value bh = k.bid(gpu::Dimension::x);
   Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
   Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
@@ -527,6 +530,6 @@ mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
   std::vector<KernelInfo> kernels(2);
   buildProbsKernel(b, loc, variant, kernels[0]);
   b.setInsertionPointToEnd(gm.getBody());
-  buildGemmKernel(b, loc, module, gm, variant, kernels[1]);
+  buildGemmKernel(b, loc, variant, kernels[1]);
   return kernels;
 }

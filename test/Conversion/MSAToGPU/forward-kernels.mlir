@@ -8,9 +8,6 @@
 // CHECK:       module attributes {gpu.container_module}
 // BF16:        gpu.module @msa_pwa_fwd_bf16_c32_sm_80 [#nvvm.target<O = 3, chip = "sm_80", features = "+ptx80">]
 // F16:         gpu.module @msa_pwa_fwd_f16_c8_sm_90a [#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">]
-// The shared-memory stages of the GEMM, 16-byte aligned for cp.async/ldmatrix.
-// BF16-DAG:    memref.global "private" @smem_p_bf16_c32 : memref<2x128x40xbf16, #gpu.address_space<workgroup>> {alignment = 16 : i64}
-// BF16-DAG:    memref.global "private" @smem_v_bf16_c32 : memref<2x32x136xbf16, #gpu.address_space<workgroup>> {alignment = 16 : i64}
 
 // Kernel 1: row statistics (warp shuffles), exp2, P written once per (b,h,i,j).
 // CHECK-LABEL: gpu.func @msa_pwa_probs_
@@ -25,6 +22,11 @@
 // through cp.async tiles, v through cp.async tiles.
 // CHECK-LABEL: gpu.func @msa_pwa_fwd_
 // CHECK-SAME:    known_block_size = array<i32: 256, 1, 1>
+// The four pipeline stages of P and of v, views of dynamic shared memory
+// (P stages first; the v stages start at 4 * 128 * 40 * 2 bytes).
+// CHECK:         %[[DYN:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x128x40xbf16, #gpu.address_space<workgroup>>
+// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x32x136xbf16, #gpu.address_space<workgroup>>
 // CHECK:         nvgpu.device_async_copy {{.*}} {bypassL1}
 // CHECK:         nvgpu.device_async_create_group
 // CHECK:         scf.for

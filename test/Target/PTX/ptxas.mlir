@@ -8,6 +8,7 @@
 
 // RUN: FileCheck %s --check-prefix=PTX80 < %t/msa_pwa_fwd_bf16_c64_sm_80.ptx
 // PTX80: .target sm_80
+// PTX80: .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PTX80-DAG: .visible .entry msa_pwa_probs_bf16(
 // PTX80-DAG: .visible .entry msa_pwa_fwd_bf16_c64(
 // PTX80-DAG: cp.async.cg.shared.global
@@ -43,10 +44,11 @@
 // JSON-NEXT: "B",
 // JSON: "block": [
 // JSON-NEXT: 256,
+// JSON: "dynamic_shared_bytes": 75776,
 // JSON: "entry": "msa_pwa_fwd_bf16_c32",
 // JSON-NEXT: "grid": [
+// JSON-NEXT: "B*H",
 // JSON-NEXT: "ceil(R/128)",
-// JSON-NEXT: "ceil(S*C/128)",
-// JSON-NEXT: "B*H"
+// JSON-NEXT: "ceil(S*C/128)"
 // JSON: "name": "probs",
 // JSON-NEXT: "type": "ptr"

@@ -122,7 +122,14 @@ public:
 
 private:
   Runtime() = default;
-  Status module(const std::string &variant, CUmod_st *&module);
+  /// A loaded kernel variant: its module, entry points and launch facts.
+  struct Variant {
+    CUmod_st *module = nullptr;
+    void *probs = nullptr, *gemm = nullptr; // CUfunction
+    unsigned gemmSharedBytes = 0;
+  };
+  Status variant(const std::string &name, const std::string &dtype,
+                 int64_t headDim, const Variant *&loaded);
 
   std::string kernelDir, chipName;
   void *context = nullptr;
@@ -131,7 +138,7 @@ private:
   void *scratchPool = nullptr;
   bool ownsPrimaryContext = false;
   int device = 0;
-  std::map<std::string, CUmod_st *> modules;
+  std::map<std::string, Variant> variants;
 };
 
 } // namespace msa::runtime
