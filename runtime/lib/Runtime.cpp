@@ -11,6 +11,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -353,6 +354,18 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
     return Status::error("kernel metadata '" + kernelDir + "/" + name +
                          ".json' lacks dynamic_shared_bytes for '" + gemmName +
                          "'");
+  // The GEMM's grid follows its CTA tile ("tiles": {"bk", "bm", "bn"}).
+  int64_t tileM = 0, tileN = 0;
+  auto topLevel = [&](const char *key, int64_t &value) {
+    size_t at = json.find(std::string("\"") + key + "\": ");
+    if (at == std::string::npos)
+      return false;
+    value = std::strtoll(json.c_str() + at + std::strlen(key) + 4, nullptr, 10);
+    return value > 0;
+  };
+  if (!topLevel("bm", tileM) || !topLevel("bn", tileN))
+    return Status::error("kernel metadata '" + kernelDir + "/" + name +
+                         ".json' lacks the GEMM tile sizes");
   const Driver *d = driver();
   int optin = 0;
   d->cuDeviceGetAttribute(
@@ -379,6 +392,8 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   Variant v;
   v.module = mod;
   v.gemmSharedBytes = unsigned(shared);
+  v.tileM = tileM;
+  v.tileN = tileN;
   CUfunction probs, gemm;
   Status status = Status::success();
   if (CUresult r = d->cuModuleGetFunction(&probs, mod, probsName.c_str());
@@ -464,14 +479,21 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
         &layout.msaMask[0], &layout.msaMask[1], &layout.msaMask[2],
         &hasMsaMask};
     // msa-codegen's launch rule for the GEMM: block 256, grid
-    // (B*H, ceil(R/128), ceil(S*C/128)).
-    unsigned gx = unsigned(B * H), gy = unsigned((R + 127) / 128),
-             gz = unsigned((S * a.C + 127) / 128);
-    if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1,
-                                       kernels->gemmSharedBytes, stream,
-                                       gemmParams.data(), nullptr);
-        r != CUDA_SUCCESS)
-      status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
+    // (B*H, ceil(R/bm), ceil(S*C/bn)).
+    int64_t gridZ = (S * a.C + kernels->tileN - 1) / kernels->tileN;
+    if (gridZ > 65535)
+      status = Status::error("S*C = " + std::to_string(S * a.C) +
+                             " needs " + std::to_string(gridZ) +
+                             " column tiles; at most 65535 are supported");
+    unsigned gx = unsigned(B * H),
+             gy = unsigned((R + kernels->tileM - 1) / kernels->tileM),
+             gz = unsigned(gridZ);
+    if (status)
+      if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1,
+                                         kernels->gemmSharedBytes, stream,
+                                         gemmParams.data(), nullptr);
+          r != CUDA_SUCCESS)
+        status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
   }
   if (CUresult r = d->cuMemFreeAsync(probs, stream);
       r != CUDA_SUCCESS && status)

@@ -254,6 +254,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
            info);
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
+  // Two CTAs per SM (16 warps) hide the pipeline's latencies better than
+  // one CTA with more registers: ptxas keeps the kernel within 128.
+  k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(2));
   // Heads vary fastest, then i tiles: the CTAs that read one (s, c) slab of
   // v run together. With H innermost in memory, one head's C channels are a
   // fraction of a DRAM burst (16 bytes at C = 8), so the heads of a slab

@@ -127,6 +127,7 @@ private:
     CUmod_st *module = nullptr;
     void *probs = nullptr, *gemm = nullptr; // CUfunction
     unsigned gemmSharedBytes = 0;
+    int64_t tileM = 0, tileN = 0; // the GEMM's CTA tile over i and (s, c)
   };
   Status variant(const std::string &name, const std::string &dtype,
                  int64_t headDim, const Variant *&loaded);
