@@ -17,6 +17,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "msa/Conversion/MSAToGPU/ForwardKernels.h"
+#include "msa/Conversion/MSAToGPU/MSAToGPU.h"
 #include "msa/Dialect/MSA/IR/MSAOps.h"
 #include "msa/InitAll.h"
 #include "msa/Target/PTX/PTXEmitter.h"
@@ -211,16 +212,8 @@ int main(int argc, char **argv) {
       auto fwd = dyn_cast<msa::PairWeightedAverageOp>(op);
       if (!fwd || !why.empty())
         return;
-      auto vType = cast<MemRefType>(fwd.getV().getType());
-      msa::ForwardVariant variant{vType.getElementType(),
-                                  vType.getDimSize(4), chip};
-      if (ShapedType::isDynamic(variant.headDim))
-        why = "the head dimension C of 'v' must be static";
-      else if (cast<MemRefType>(fwd.getBias().getType()).getElementType() !=
-               variant.dataType)
-        why = "the GPU forward needs 'bias' in the data type";
-      else
-        why = msa::checkForwardVariant(variant);
+      msa::ForwardVariant variant;
+      why = msa::gpuForwardVariantOf(fwd, chip, variant);
       for (const msa::ForwardVariant &seen : variants)
         if (seen.name() == variant.name())
           return;

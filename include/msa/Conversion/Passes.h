@@ -7,6 +7,7 @@
 #ifndef MSA_CONVERSION_PASSES_H
 #define MSA_CONVERSION_PASSES_H
 
+#include "msa/Conversion/MSAToGPU/MSAToGPU.h"
 #include "msa/Conversion/MSAToLoops/MSAToLoops.h"
 
 namespace mlir {

@@ -33,4 +33,36 @@ def ConvertMSAToLoops : Pass<"convert-msa-to-loops"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def ConvertMSAToGPU : Pass<"convert-msa-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower msa.pair_weighted_average to GPU kernels and launches";
+  let description = [{
+    For every `msa.pair_weighted_average`, adds (once per variant) the
+    gpu.module of its forward kernels for `chip` (see msa-codegen and
+    ForwardKernels.h: a probabilities kernel and a tensor-core GEMM with the
+    gate epilogue) and replaces the op by host code: a `gpu.alloc` of the
+    probabilities P ([B, H, R, roundup(R, 8)] in the data type), two
+    `gpu.launch_func` with the operands' base pointers, sizes and strides
+    (from `memref.extract_strided_metadata`), and a `gpu.dealloc`. Nothing is
+    launched when B, H or R is 0, and the GEMM not when S is 0.
+
+    Preconditions (otherwise the op is left alone and the pass fails with an
+    error on it): bf16 or f16 data with `bias` and masks in the data type, a
+    static head dimension C in {8, 16, 32, 64}, and operands whose layouts
+    have a static zero offset and a contiguous innermost dimension.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "Target chip: sm_80 or sm_90a">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // MSA_CONVERSION_PASSES_TD

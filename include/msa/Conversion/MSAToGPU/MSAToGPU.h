@@ -1,0 +1,38 @@
+//===- MSAToGPU.h - Lower msa ops to GPU kernels and launches ---*- C++ -*-===//
+//
+// Declares `convert-msa-to-gpu`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MSA_CONVERSION_MSATOGPU_MSATOGPU_H
+#define MSA_CONVERSION_MSATOGPU_MSATOGPU_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace msa {
+
+#define GEN_PASS_DECL_CONVERTMSATOGPU
+#include "msa/Conversion/Passes.h.inc"
+
+class PairWeightedAverageOp;
+struct ForwardVariant;
+
+/// Sets `variant` to the GPU kernel variant that computes `op` on `chip`, and
+/// returns why no such variant exists (an empty string if it does).
+std::string gpuForwardVariantOf(PairWeightedAverageOp op, StringRef chip,
+                                ForwardVariant &variant);
+
+} // namespace msa
+} // namespace mlir
+
+#endif // MSA_CONVERSION_MSATOGPU_MSATOGPU_H

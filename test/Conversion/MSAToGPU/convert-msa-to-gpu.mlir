@@ -1,0 +1,80 @@
+// RUN: msa-opt %s --convert-msa-to-gpu=chip=sm_90a -split-input-file -verify-diagnostics | FileCheck %s
+
+// The fused op becomes: P allocated on the device, the probabilities kernel
+// over (R, B), the GEMM over (B*H, ceil(R/128), ceil(S*C/128)) with its
+// dynamic shared memory, P freed. One gpu.module holds the variant's kernels.
+
+// CHECK:       module attributes {gpu.container_module}
+// CHECK-LABEL: func.func @forward(
+// CHECK-SAME:      %[[V:[^:]*]]: memref<?x?x?x8x32xbf16>
+// CHECK-NOT:     msa.pair_weighted_average
+// CHECK:         %[[B:.*]] = memref.dim %[[V]], %c0
+// CHECK:         %[[R:.*]] = memref.dim %[[V]], %c2
+// CHECK:         scf.if
+// CHECK:           %[[P:.*]] = gpu.alloc  (%{{.*}}) : memref<?xbf16>
+// CHECK:           gpu.launch_func  @msa_pwa_fwd_bf16_c32_sm_90a::@msa_pwa_probs_bf16 blocks in (%[[R]], %[[B]], %{{.*}}) threads in (%c128
+// CHECK:           scf.if
+// CHECK:             gpu.launch_func  @msa_pwa_fwd_bf16_c32_sm_90a::@msa_pwa_fwd_bf16_c32 blocks in ({{.*}}) threads in (%c256{{.*}}) dynamic_shared_memory_size %c75776_i32
+// CHECK:           gpu.dealloc  %[[P]] : memref<?xbf16>
+// CHECK:       gpu.module @msa_pwa_fwd_bf16_c32_sm_90a [#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">]
+// CHECK:         gpu.func @msa_pwa_probs_bf16
+// CHECK:         gpu.func @msa_pwa_fwd_bf16_c32
+// CHECK-NOT:   gpu.module
+func.func @forward(%v: memref<?x?x?x8x32xbf16>, %bias: memref<?x?x?x8xbf16>,
+                   %g: memref<?x?x?x8x32xbf16>, %pm: memref<?x?x?xbf16>,
+                   %out: memref<?x?x?x8x32xbf16>, %lse: memref<?x8x?xf32>,
+                   %out2: memref<?x?x?x8x32xbf16>) {
+  msa.pair_weighted_average v(%v : memref<?x?x?x8x32xbf16>)
+      bias(%bias : memref<?x?x?x8xbf16>) gate(%g : memref<?x?x?x8x32xbf16>)
+      pair_mask(%pm : memref<?x?x?xbf16>) out(%out : memref<?x?x?x8x32xbf16>)
+      lse(%lse : memref<?x8x?xf32>)
+  // A second op of the same variant reuses the gpu.module.
+  msa.pair_weighted_average v(%v : memref<?x?x?x8x32xbf16>)
+      bias(%bias : memref<?x?x?x8xbf16>) gate(%g : memref<?x?x?x8x32xbf16>)
+      out(%out2 : memref<?x?x?x8x32xbf16>)
+  return
+}
+
+// -----
+
+func.func @f32_data(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                    %g: memref<1x2x3x4x8xf32>, %out: memref<1x2x3x4x8xf32>) {
+  // expected-error @+1 {{'msa.pair_weighted_average' op cannot be lowered to the GPU kernels: the GPU forward supports bf16 and f16 data}}
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>) gate(%g : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_head_dim(%v: memref<1x2x3x4x?xf16>, %bias: memref<1x3x3x4xf16>,
+                            %g: memref<1x2x3x4x?xf16>, %out: memref<1x2x3x4x?xf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: the head dimension C of 'v' must be static}}
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x?xf16>)
+      bias(%bias : memref<1x3x3x4xf16>) gate(%g : memref<1x2x3x4x?xf16>)
+      out(%out : memref<1x2x3x4x?xf16>)
+  return
+}
+
+// -----
+
+func.func @f32_bias(%v: memref<1x2x3x4x16xf16>, %bias: memref<1x3x3x4xf32>,
+                    %g: memref<1x2x3x4x16xf16>, %out: memref<1x2x3x4x16xf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: bias and masks must have the data type}}
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x16xf16>)
+      bias(%bias : memref<1x3x3x4xf32>) gate(%g : memref<1x2x3x4x16xf16>)
+      out(%out : memref<1x2x3x4x16xf16>)
+  return
+}
+
+// -----
+
+func.func @head_dim_12(%v: memref<1x2x3x4x12xf16>, %bias: memref<1x3x3x4xf16>,
+                       %g: memref<1x2x3x4x12xf16>, %out: memref<1x2x3x4x12xf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: head dimension C must be 8, 16, 32 or 64, got 12}}
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x12xf16>)
+      bias(%bias : memref<1x3x3x4xf16>) gate(%g : memref<1x2x3x4x12xf16>)
+      out(%out : memref<1x2x3x4x12xf16>)
+  return
+}
