@@ -4,6 +4,7 @@
 // bf16 problem with both masks (B=1, S=64, R=384, H=8, C=32 by default;
 // `forward_gpu KERNEL_DIR [S R C]`), checks it against the float64
 // reference and prints the time. Without a GPU it says why and exits 0.
+// Without KERNEL_DIR it uses the kernels embedded in the runtime library.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,10 +25,11 @@ static int fail(const Status &s) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2 && argc != 5) {
-    std::fprintf(stderr, "usage: forward_gpu KERNEL_DIR [S R C]\n");
+  if (argc != 1 && argc != 2 && argc != 5) {
+    std::fprintf(stderr, "usage: forward_gpu [KERNEL_DIR [S R C]]\n");
     return 2;
   }
+  std::string kernelDir = argc > 1 ? argv[1] : "";
   ref::ProblemConfig config;
   config.shape = {1, 64, 384, 8, 32};
   if (argc == 5)
@@ -38,13 +40,14 @@ int main(int argc, char **argv) {
   config.inf = 1e9;
 
   std::unique_ptr<Runtime> runtime;
-  if (Status s = Runtime::create(argv[1], runtime); !s) {
+  if (Status s = Runtime::create(kernelDir, runtime); !s) {
     std::printf("forward_gpu: no GPU run (%s)\n", s.message().c_str());
     return 0;
   }
   ref::Problem p(config);
-  std::printf("forward_gpu: %s on %s\n", p.describe().c_str(),
-              runtime->chip().c_str());
+  std::printf("forward_gpu: %s on %s, %s kernels\n", p.describe().c_str(),
+              runtime->chip().c_str(),
+              kernelDir.empty() ? "embedded" : kernelDir.c_str());
 
   DeviceBuffer v, bias, gate, pm, mm, out, lse;
   for (auto [d, t] : {std::pair<DeviceBuffer *, ref::Tensor *>{&v, &p.v},

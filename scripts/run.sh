@@ -17,5 +17,5 @@ for example in "$MSA_ROOT"/examples/*.mlir; do
   "$MSA_BUILD/bin/msa-run" "$example" || status=1
 done
 echo "== GPU forward (examples/forward_gpu.cpp)"
-"$MSA_BUILD/bin/forward_gpu" "$MSA_BUILD/kernels" || status=1
+"$MSA_BUILD/bin/forward_gpu" || status=1
 exit $status

@@ -8,6 +8,7 @@
 #include "msa/Runtime/Runtime.h"
 
 #include "Driver.h"
+#include "EmbeddedKernels.h"
 
 #include <climits>
 #include <cstdlib>
@@ -221,6 +222,15 @@ CUdeviceptr ptr(const void *p) { return reinterpret_cast<CUdeviceptr>(p); }
 
 } // namespace
 
+std::vector<std::string> embeddedVariants() {
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < count; ++i)
+    names.push_back(table[i].name);
+  return names;
+}
+
 Status validate(const ForwardArgs &args) {
   Layout layout;
   return validateInto(args, layout);
@@ -342,17 +352,31 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
     return Status::success();
   }
   std::string ptx, json;
-  if (Status s = readFile(kernelDir + "/" + name + ".ptx", ptx); !s)
-    return s;
-  if (Status s = readFile(kernelDir + "/" + name + ".json", json); !s)
-    return s;
+  if (kernelDir.empty()) {
+    size_t count = 0;
+    const EmbeddedKernel *table = embeddedKernels(count);
+    for (size_t i = 0; i < count; ++i)
+      if (name == table[i].name) {
+        ptx = table[i].ptx;
+        json = table[i].json;
+      }
+    if (ptx.empty())
+      return Status::error("no embedded kernel variant '" + name +
+                           "' (this build embeds " + std::to_string(count) +
+                           " variants; pass a kernel directory instead)");
+  } else {
+    if (Status s = readFile(kernelDir + "/" + name + ".ptx", ptx); !s)
+      return s;
+    if (Status s = readFile(kernelDir + "/" + name + ".json", json); !s)
+      return s;
+  }
   std::string probsName = "msa_pwa_probs_" + dtype;
   std::string gemmName = "msa_pwa_fwd_" + dtype + "_c" + std::to_string(headDim);
   int64_t shared = 0;
   if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
       shared < 0)
-    return Status::error("kernel metadata '" + kernelDir + "/" + name +
-                         ".json' lacks dynamic_shared_bytes for '" + gemmName +
+    return Status::error("the metadata of kernel variant '" + name +
+                         "' lacks dynamic_shared_bytes for '" + gemmName +
                          "'");
   // The GEMM's grid follows its CTA tile ("tiles": {"bk", "bm", "bn"}).
   int64_t tileM = 0, tileN = 0;
@@ -364,8 +388,8 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
     return value > 0;
   };
   if (!topLevel("bm", tileM) || !topLevel("bn", tileN))
-    return Status::error("kernel metadata '" + kernelDir + "/" + name +
-                         ".json' lacks the GEMM tile sizes");
+    return Status::error("the metadata of kernel variant '" + name +
+                         "' lacks the GEMM tile sizes");
   const Driver *d = driver();
   int optin = 0;
   d->cuDeviceGetAttribute(

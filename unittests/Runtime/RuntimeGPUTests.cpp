@@ -193,6 +193,29 @@ TEST_F(GPUTest, RepeatedRunsAreBitwiseIdentical) {
   }
 }
 
+TEST_F(GPUTest, EmbeddedKernelsMatchReference) {
+  if (embeddedVariants().empty())
+    GTEST_SKIP() << "this build embeds no kernels";
+  std::unique_ptr<Runtime> embedded;
+  Status s = Runtime::create("", embedded);
+  ASSERT_TRUE(s) << s.message();
+  ref::ProblemConfig config;
+  config.shape = {1, 5, 77, 8, 32};
+  config.dtype = config.biasType = ref::ElementType::BF16;
+  config.pairMask = config.msaMask = true;
+  ref::Problem p(config);
+  DeviceProblem d;
+  ASSERT_TRUE(d.upload(p));
+  s = embedded->forward(d.args(p), nullptr);
+  ASSERT_TRUE(s) << s.message();
+  ASSERT_TRUE(synchronize(nullptr));
+  ASSERT_TRUE(d.out.download(p.out.data(), p.out.sizeInBytes()));
+  std::string message;
+  EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut,
+                              ref::tolerance(config.dtype), message))
+      << message;
+}
+
 TEST_F(GPUTest, EmptyProblemsAreNoOps) {
   ForwardArgs a;
   a.B = 1;

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace msa::runtime;
 
 namespace {
@@ -161,6 +163,24 @@ TEST(RuntimeCreateTest, ReportsMissingDriverOrDevice) {
               m.rfind("cuInit failed", 0) == 0 ||
               m.find("below the required 8.0") != std::string::npos)
       << m;
+}
+
+TEST(RuntimeEmbeddedTest, EmbedsEveryShippedVariant) {
+  std::vector<std::string> names = embeddedVariants();
+#ifdef MSA_EXPECT_EMBEDDED_KERNELS
+  // bf16/f16 x C in {8, 16, 32, 64} x sm_80/sm_90a.
+  ASSERT_EQ(names.size(), 16u);
+  for (const char *dtype : {"bf16", "f16"})
+    for (int c : {8, 16, 32, 64})
+      for (const char *chip : {"sm_80", "sm_90a"}) {
+        std::string name = std::string("msa_pwa_fwd_") + dtype + "_c" +
+                           std::to_string(c) + "_" + chip;
+        EXPECT_NE(std::find(names.begin(), names.end(), name), names.end())
+            << name;
+      }
+#else
+  EXPECT_TRUE(names.empty());
+#endif
 }
 
 } // namespace

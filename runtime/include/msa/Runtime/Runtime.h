@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 struct CUstream_st;
 struct CUmod_st;
@@ -101,12 +102,17 @@ private:
 /// Waits for `stream` (null: the legacy default stream).
 Status synchronize(CUstream_st *stream);
 
+/// The kernel variants embedded in this build of the library, by name
+/// (e.g. "msa_pwa_fwd_bf16_c32_sm_90a"); empty if it embeds none.
+std::vector<std::string> embeddedVariants();
+
 /// Loaded kernels for the current CUDA context.
 class Runtime {
 public:
   /// Opens the driver, initializes it and binds to the current context of the
   /// calling thread (or the primary context of `device` if there is none).
-  /// Kernels are loaded from `kernelDir` (msa-codegen's output) on first use.
+  /// Kernels are loaded on first use from `kernelDir` (msa-codegen's output),
+  /// or, when `kernelDir` is empty, from those embedded in the library.
   static Status create(const std::string &kernelDir,
                        std::unique_ptr<Runtime> &runtime, int device = 0);
   ~Runtime();
