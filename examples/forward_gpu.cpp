@@ -109,8 +109,8 @@ int main(int argc, char **argv) {
     std::printf("  %s\n", message.c_str());
   std::printf("  out rel err %.3e (limit %.0e), lse rel err %.3e\n", errOut,
               ref::tolerance(config.dtype), errLse);
-  std::printf("  %.1f us per call (mean of %d, host clock, back to back)\n",
-              us, runs);
+  std::printf("  %.1f us per call (mean of %d, host clock, back to back)\n", us,
+              runs);
   std::printf("%s\n", ok && okLse ? "PASS" : "FAIL");
   return ok && okLse ? 0 : 1;
 }

@@ -29,11 +29,11 @@
 #include "msa/Dialect/MSA/Transforms/Passes.h"
 
 void mlir::msa::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<MSADialect, func::FuncDialect, arith::ArithDialect,
-                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  cf::ControlFlowDialect, LLVM::LLVMDialect, gpu::GPUDialect,
-                  NVVM::NVVMDialect, nvgpu::NVGPUDialect,
-                  vector::VectorDialect>();
+  registry
+      .insert<MSADialect, func::FuncDialect, arith::ArithDialect,
+              math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+              cf::ControlFlowDialect, LLVM::LLVMDialect, gpu::GPUDialect,
+              NVVM::NVVMDialect, nvgpu::NVGPUDialect, vector::VectorDialect>();
   arith::registerConvertArithToLLVMInterface(registry);
   cf::registerConvertControlFlowToLLVMInterface(registry);
   registerConvertFuncToLLVMInterface(registry);
@@ -51,12 +51,13 @@ void mlir::msa::registerAllPasses() {
   registerCanonicalizerPass();
   registerCSEPass();
   arith::registerArithExpandOpsPass();
-  for (auto create : {+[] { return createSCFToControlFlowPass(); },
-                      +[] { return createConvertMathToLLVMPass(); },
-                      +[] { return createFinalizeMemRefToLLVMConversionPass(); },
-                      +[] { return createConvertFuncToLLVMPass(); },
-                      +[] { return createArithToLLVMConversionPass(); },
-                      +[] { return createConvertControlFlowToLLVMPass(); },
-                      +[] { return createReconcileUnrealizedCastsPass(); }})
+  for (auto create :
+       {+[] { return createSCFToControlFlowPass(); },
+        +[] { return createConvertMathToLLVMPass(); },
+        +[] { return createFinalizeMemRefToLLVMConversionPass(); },
+        +[] { return createConvertFuncToLLVMPass(); },
+        +[] { return createArithToLLVMConversionPass(); },
+        +[] { return createConvertControlFlowToLLVMPass(); },
+        +[] { return createReconcileUnrealizedCastsPass(); }})
     registerPass(create);
 }

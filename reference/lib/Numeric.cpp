@@ -55,8 +55,7 @@ double roundToFormat(double x, int precision, int minExp, int maxExp) {
   int quantumExp = exponent - (precision - 1);
   double magnitude = std::ldexp(std::fabs(x), -quantumExp); // < 2^precision
   double rounded = std::ldexp(roundHalfEven(magnitude), quantumExp);
-  double maxFinite =
-      std::ldexp(2.0 - std::ldexp(1.0, 1 - precision), maxExp);
+  double maxFinite = std::ldexp(2.0 - std::ldexp(1.0, 1 - precision), maxExp);
   if (rounded > maxFinite)
     rounded = std::numeric_limits<double>::infinity();
   return std::copysign(rounded, x);
@@ -92,7 +91,7 @@ uint16_t floatToHalf(float value) {
   if (a >= 0x477FF000u) // >= 65520 (halfway past 65504, ties to even): inf
     return static_cast<uint16_t>(sign | 0x7C00u);
 
-  if (a < 0x38800000u) { // below 2^-14: half subnormal or zero
+  if (a < 0x38800000u) {  // below 2^-14: half subnormal or zero
     if (a <= 0x33000000u) // <= 2^-25: rounds to zero (the tie goes to even 0)
       return sign;
     uint32_t exponent = a >> 23; // 102 .. 112
@@ -193,8 +192,7 @@ void storeAs(ElementType type, double value, void *base, int64_t index) {
     return;
   }
   case ElementType::F32:
-    std::memcpy(static_cast<float *>(base) + index, &rounded,
-                sizeof(rounded));
+    std::memcpy(static_cast<float *>(base) + index, &rounded, sizeof(rounded));
     return;
   }
 }

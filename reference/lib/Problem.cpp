@@ -193,7 +193,8 @@ bool checkClose(const char *what, const Tensor &actual,
   if (!(err <= limit)) {
     std::snprintf(buf, sizeof(buf),
                   "%s: relative error %.3e exceeds %.1e (max abs error %.3e)",
-                  what, err, limit, maxAbsError(got.data(), reference.data(), n));
+                  what, err, limit,
+                  maxAbsError(got.data(), reference.data(), n));
     message = buf;
     return false;
   }

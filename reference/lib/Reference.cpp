@@ -52,8 +52,7 @@ bool present(const void *p, int64_t n) { return p != nullptr || n == 0; }
 
 bool validInputs(const Shape &shape, const Inputs &in) {
   return shape.valid() && present(in.v, shape.numV()) &&
-         present(in.bias, shape.numBias()) &&
-         present(in.gate, shape.numV());
+         present(in.bias, shape.numBias()) && present(in.gate, shape.numV());
 }
 
 std::vector<double> zeros(int64_t n) {
@@ -206,8 +205,8 @@ bool backward(const Shape &shape, const Inputs &in, const double *dout,
     for (int64_t s = 0; s < shape.S; ++s)
       for (int64_t j = 0; j < shape.R; ++j) {
         double m = msaMaskValue(in, l, b, s, j);
-        for (int64_t k = l.v(b, s, j, 0, 0), e = k + shape.H * shape.C;
-             k < e; ++k)
+        for (int64_t k = l.v(b, s, j, 0, 0), e = k + shape.H * shape.C; k < e;
+             ++k)
           dv[k] *= m;
       }
 
@@ -272,8 +271,8 @@ std::vector<double> bruteSoftmax(const Shape &shape, const Inputs &in,
           if (in.pairMask) {
             kmax = -std::numeric_limits<double>::infinity();
             for (int64_t j = 0; j < shape.R; ++j)
-              kmax = std::max(kmax,
-                              in.inf * (in.pairMask[l.pair(b, i, j)] - 1.0));
+              kmax =
+                  std::max(kmax, in.inf * (in.pairMask[l.pair(b, i, j)] - 1.0));
           }
           lse[l.lse(b, h, i)] = (mx - kmax) + std::log(sum);
         }
@@ -300,8 +299,7 @@ std::vector<double> bruteAverage(const Shape &shape,
                                  const std::vector<double> &w,
                                  const std::vector<double> &vp) {
   Layout l(shape);
-  const int64_t B = shape.B, S = shape.S, R = shape.R, H = shape.H,
-                C = shape.C;
+  const int64_t B = shape.B, S = shape.S, R = shape.R, H = shape.H, C = shape.C;
   auto pIndex = [&](int64_t b, int64_t s, int64_t i, int64_t j, int64_t h,
                     int64_t c) {
     return ((((b * S + s) * R + i) * R + j) * H + h) * C + c;
@@ -360,8 +358,7 @@ bool bruteForceBackward(const Shape &shape, const Inputs &in,
       !present(dbias, nBias) || !present(dg, nV))
     return false;
   Layout l(shape);
-  const int64_t B = shape.B, S = shape.S, R = shape.R, H = shape.H,
-                C = shape.C;
+  const int64_t B = shape.B, S = shape.S, R = shape.R, H = shape.H, C = shape.C;
 
   std::vector<double> w = bruteSoftmax(shape, in, nullptr);
   std::vector<double> vp = bruteMaskedV(shape, in);

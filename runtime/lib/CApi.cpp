@@ -37,9 +37,9 @@ extern "C" int msa_runtime_create(const char *kernelDir, int device,
                   errorSize);
   *runtime = nullptr;
   auto result = std::make_unique<msa_runtime>();
-  if (int rc = report(
-          msa::runtime::Runtime::create(kernelDir, result->impl, device),
-          error, errorSize))
+  if (int rc =
+          report(msa::runtime::Runtime::create(kernelDir, result->impl, device),
+                 error, errorSize))
     return rc;
   *runtime = result.release();
   return 0;
@@ -54,9 +54,9 @@ extern "C" int msa_forward(msa_runtime *runtime, const msa_forward_args *a,
     return report(Status::error("msa_forward: null argument"), error,
                   errorSize);
   if (a->dtype < MSA_DTYPE_BF16 || a->dtype > MSA_DTYPE_F32)
-    return report(Status::error("msa_forward: unknown dtype " +
-                                std::to_string(a->dtype)),
-                  error, errorSize);
+    return report(
+        Status::error("msa_forward: unknown dtype " + std::to_string(a->dtype)),
+        error, errorSize);
   ForwardArgs f;
   f.B = a->B;
   f.S = a->S;

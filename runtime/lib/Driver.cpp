@@ -44,8 +44,7 @@ Status driverError(const char *call, CUresult result,
     d->cuGetErrorString(result, &text);
   }
   std::string message = std::string(call) + " failed: " + name + " (" +
-                        std::to_string(static_cast<int>(result)) +
-                        "): " + text;
+                        std::to_string(static_cast<int>(result)) + "): " + text;
   if (!context.empty())
     message += " [" + context + "]";
   return Status::error(message);

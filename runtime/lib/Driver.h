@@ -35,7 +35,7 @@ struct Driver {
   X(cuModuleUnload, "cuModuleUnload")                                          \
   X(cuModuleGetFunction, "cuModuleGetFunction")                                \
   X(cuLaunchKernel, "cuLaunchKernel")                                          \
-  X(cuFuncSetAttribute, "cuFuncSetAttribute")                                          \
+  X(cuFuncSetAttribute, "cuFuncSetAttribute")                                  \
   X(cuMemFreeAsync, "cuMemFreeAsync")                                          \
   X(cuMemAlloc, "cuMemAlloc_v2")                                               \
   X(cuMemFree, "cuMemFree_v2")                                                 \

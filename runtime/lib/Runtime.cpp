@@ -138,10 +138,8 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
       return Status::error(
           "v: strides of B, S, R, H must be non-negative multiples of 8 "
           "elements (16-byte copies), got stride " +
-          std::to_string(layout.v[i]) + " for dimension " +
-          std::to_string(i));
-  for (const auto *strides :
-       {layout.gate.data(), layout.out.data()})
+          std::to_string(layout.v[i]) + " for dimension " + std::to_string(i));
+  for (const auto *strides : {layout.gate.data(), layout.out.data()})
     for (int i = 0; i < 5; ++i)
       if (strides[i] < 0)
         return Status::error("strides must be non-negative");
@@ -279,8 +277,7 @@ Status Runtime::create(const std::string &kernelDir,
                           dev);
   if (major < 8)
     return Status::error("compute capability " + std::to_string(major) + "." +
-                         std::to_string(minor) +
-                         " is below the required 8.0");
+                         std::to_string(minor) + " is below the required 8.0");
   rt->chipName = (major == 9 && minor == 0) ? "sm_90a" : "sm_80";
   CUmemPoolProps props = {};
   props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
@@ -371,13 +368,13 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
       return s;
   }
   std::string probsName = "msa_pwa_probs_" + dtype;
-  std::string gemmName = "msa_pwa_fwd_" + dtype + "_c" + std::to_string(headDim);
+  std::string gemmName =
+      "msa_pwa_fwd_" + dtype + "_c" + std::to_string(headDim);
   int64_t shared = 0;
   if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
       shared < 0)
     return Status::error("the metadata of kernel variant '" + name +
-                         "' lacks dynamic_shared_bytes for '" + gemmName +
-                         "'");
+                         "' lacks dynamic_shared_bytes for '" + gemmName + "'");
   // The GEMM's grid follows its CTA tile ("tiles": {"bk", "bm", "bn"}).
   int64_t tileM = 0, tileN = 0;
   auto topLevel = [&](const char *key, int64_t &value) {
@@ -395,16 +392,14 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   d->cuDeviceGetAttribute(
       &optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
   if (shared > optin)
-    return Status::error("kernel '" + gemmName + "' needs " +
-                         std::to_string(shared) +
-                         " bytes of shared memory; the device allows " +
-                         std::to_string(optin));
+    return Status::error(
+        "kernel '" + gemmName + "' needs " + std::to_string(shared) +
+        " bytes of shared memory; the device allows " + std::to_string(optin));
 
   char errorLog[8192] = {0}, infoLog[8192] = {0};
-  CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
-                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
-                            CU_JIT_INFO_LOG_BUFFER,
-                            CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES};
+  CUjit_option options[] = {
+      CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+      CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {errorLog, reinterpret_cast<void *>(sizeof(errorLog)),
                     infoLog, reinterpret_cast<void *>(sizeof(infoLog))};
   CUmodule mod;
@@ -422,7 +417,8 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   Status status = Status::success();
   if (CUresult r = d->cuModuleGetFunction(&probs, mod, probsName.c_str());
       r != CUDA_SUCCESS)
-    status = driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
+    status =
+        driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
   else if (CUresult r = d->cuModuleGetFunction(&gemm, mod, gemmName.c_str());
            r != CUDA_SUCCESS)
     status = driverError("cuModuleGetFunction", r, "kernel '" + gemmName + "'");
@@ -430,9 +426,10 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
                gemm, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                int(shared));
            r != CUDA_SUCCESS)
-    status = driverError("cuFuncSetAttribute", r,
-                         "kernel '" + gemmName + "', " +
-                             std::to_string(shared) + " bytes of shared memory");
+    status =
+        driverError("cuFuncSetAttribute", r,
+                    "kernel '" + gemmName + "', " + std::to_string(shared) +
+                        " bytes of shared memory");
   if (!status) {
     d->cuModuleUnload(mod);
     return status;
@@ -476,18 +473,31 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   CUdeviceptr bias = ptr(a.bias);
   CUdeviceptr pairMask = a.pairMask ? ptr(a.pairMask) : bias;
   CUdeviceptr lse = a.lse ? ptr(a.lse) : probs;
-  int64_t B = a.B, S = a.S, R = a.R, H = a.H, hasPairMask = a.pairMask != nullptr,
-          hasLse = a.lse != nullptr;
+  int64_t B = a.B, S = a.S, R = a.R, H = a.H,
+          hasPairMask = a.pairMask != nullptr, hasLse = a.lse != nullptr;
   float inf = static_cast<float>(a.inf);
-  std::vector<void *> probsParams = {
-      &bias, &pairMask, &probs, &lse, &B, &R, &H, &rp,
-      &layout.bias[0], &layout.bias[1], &layout.bias[2], &layout.bias[3],
-      &layout.pairMask[0], &layout.pairMask[1], &layout.pairMask[2],
-      &hasPairMask, &hasLse, &inf};
+  std::vector<void *> probsParams = {&bias,
+                                     &pairMask,
+                                     &probs,
+                                     &lse,
+                                     &B,
+                                     &R,
+                                     &H,
+                                     &rp,
+                                     &layout.bias[0],
+                                     &layout.bias[1],
+                                     &layout.bias[2],
+                                     &layout.bias[3],
+                                     &layout.pairMask[0],
+                                     &layout.pairMask[1],
+                                     &layout.pairMask[2],
+                                     &hasPairMask,
+                                     &hasLse,
+                                     &inf};
   Status status = Status::success();
-  if (CUresult r = d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1, 128,
-                                     1, 1, 0, stream, probsParams.data(),
-                                     nullptr);
+  if (CUresult r =
+          d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1, 128, 1, 1, 0,
+                            stream, probsParams.data(), nullptr);
       r != CUDA_SUCCESS)
     status = driverError("cuLaunchKernel", r, "kernel '" + probsName + "'");
 
@@ -495,19 +505,38 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
     CUdeviceptr v = ptr(a.v), gate = ptr(a.gate), out = ptr(a.out);
     CUdeviceptr msaMask = a.msaMask ? ptr(a.msaMask) : v;
     int64_t hasMsaMask = a.msaMask != nullptr;
-    std::vector<void *> gemmParams = {
-        &probs, &v, &gate, &msaMask, &out, &B, &S, &R, &H, &rp,
-        &layout.v[0], &layout.v[1], &layout.v[2], &layout.v[3],
-        &layout.gate[0], &layout.gate[1], &layout.gate[2], &layout.gate[3],
-        &layout.out[0], &layout.out[1], &layout.out[2], &layout.out[3],
-        &layout.msaMask[0], &layout.msaMask[1], &layout.msaMask[2],
-        &hasMsaMask};
+    std::vector<void *> gemmParams = {&probs,
+                                      &v,
+                                      &gate,
+                                      &msaMask,
+                                      &out,
+                                      &B,
+                                      &S,
+                                      &R,
+                                      &H,
+                                      &rp,
+                                      &layout.v[0],
+                                      &layout.v[1],
+                                      &layout.v[2],
+                                      &layout.v[3],
+                                      &layout.gate[0],
+                                      &layout.gate[1],
+                                      &layout.gate[2],
+                                      &layout.gate[3],
+                                      &layout.out[0],
+                                      &layout.out[1],
+                                      &layout.out[2],
+                                      &layout.out[3],
+                                      &layout.msaMask[0],
+                                      &layout.msaMask[1],
+                                      &layout.msaMask[2],
+                                      &hasMsaMask};
     // msa-codegen's launch rule for the GEMM: block 256, grid
     // (B*H, ceil(R/bm), ceil(S*C/bn)).
     int64_t gridZ = (S * a.C + kernels->tileN - 1) / kernels->tileN;
     if (gridZ > 65535)
-      status = Status::error("S*C = " + std::to_string(S * a.C) +
-                             " needs " + std::to_string(gridZ) +
+      status = Status::error("S*C = " + std::to_string(S * a.C) + " needs " +
+                             std::to_string(gridZ) +
                              " column tiles; at most 65535 are supported");
     unsigned gx = unsigned(B * H),
              gy = unsigned((R + kernels->tileM - 1) / kernels->tileM),

@@ -34,8 +34,8 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("[input.mlir]"), cl::init(""));
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("[input.mlir]"),
+                                      cl::init(""));
 static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                       cl::value_desc("DIR"));
 static cl::opt<std::string> opName("op", cl::desc("forward"),
@@ -75,7 +75,8 @@ std::string dtypeOf(Type t) {
 std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
   if (opName != "forward")
     return "--op must be 'forward' (the backward kernels are not available "
-           "yet), got '" + opName + "'";
+           "yet), got '" +
+           opName + "'";
   if (precisionName != "ieee" && precisionName != "tf32")
     return "--precision must be ieee or tf32, got '" + precisionName + "'";
   if (dtypeName == "bf16")

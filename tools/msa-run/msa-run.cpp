@@ -35,11 +35,13 @@ static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input .mlir>"),
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    entry("entry", llvm::cl::desc("Function to run (default: the only public "
-                                  "function)"),
+    entry("entry",
+          llvm::cl::desc("Function to run (default: the only public "
+                         "function)"),
           llvm::cl::init(""));
 static llvm::cl::opt<unsigned long long>
-    seed("seed", llvm::cl::desc("Seed of the random inputs"), llvm::cl::init(1));
+    seed("seed", llvm::cl::desc("Seed of the random inputs"),
+         llvm::cl::init(1));
 
 namespace {
 
@@ -72,8 +74,7 @@ LogicalResult bind(Roles &roles, StringRef name, Value value,
   for (auto &[other, index] : roles)
     if (index == arg.getArgNumber() && other != name) {
       error = ("argument " + llvm::Twine(index) + " is both '" + other +
-               "' and '" + name +
-               "'; msa-run makes one buffer per operand")
+               "' and '" + name + "'; msa-run makes one buffer per operand")
                   .str();
       return failure();
     }
@@ -137,8 +138,10 @@ int main(int argc, char **argv) {
 
   SmallVector<mlir::msa::PairWeightedAverageOp> forwards;
   SmallVector<mlir::msa::PairWeightedAverageGradOp> grads;
-  func.walk([&](mlir::msa::PairWeightedAverageOp op) { forwards.push_back(op); });
-  func.walk([&](mlir::msa::PairWeightedAverageGradOp op) { grads.push_back(op); });
+  func.walk(
+      [&](mlir::msa::PairWeightedAverageOp op) { forwards.push_back(op); });
+  func.walk(
+      [&](mlir::msa::PairWeightedAverageGradOp op) { grads.push_back(op); });
   if (forwards.size() != 1)
     return fail("@" + func.getName() +
                 " must hold exactly one msa.pair_weighted_average after "
@@ -148,7 +151,8 @@ int main(int argc, char **argv) {
     return fail("@" + func.getName() +
                 " holds more than one msa.pair_weighted_average_grad");
   mlir::msa::PairWeightedAverageOp fwd = forwards.front();
-  mlir::msa::PairWeightedAverageGradOp grad = grads.empty() ? nullptr : grads.front();
+  mlir::msa::PairWeightedAverageGradOp grad =
+      grads.empty() ? nullptr : grads.front();
 
   Roles roles;
   std::string error;
@@ -169,8 +173,7 @@ int main(int argc, char **argv) {
   if (grad) {
     if (grad.getOut() != fwd.getOut() || grad.getLse() != fwd.getLse() ||
         grad.getPairMask() != fwd.getPairMask() ||
-        grad.getMsaMask() != fwd.getMsaMask() ||
-        grad.getInf() != fwd.getInf())
+        grad.getMsaMask() != fwd.getMsaMask() || grad.getInf() != fwd.getInf())
       return fail("the gradient op must read the forward's 'out' and 'lse' "
                   "and use its masks and 'inf'");
     if (failed(bindAll({{"v", grad.getV()},
@@ -211,8 +214,8 @@ int main(int argc, char **argv) {
   config.msaMask = roles.count("msa_mask");
   config.inf = fwd.getInf().convertToDouble();
   config.seed = seed;
-  if (roles.count("dbias") && typeOf("dbias").getElementType() !=
-                                  typeOf("bias").getElementType())
+  if (roles.count("dbias") &&
+      typeOf("dbias").getElementType() != typeOf("bias").getElementType())
     return fail("msa-run makes 'dbias' of the element type of 'bias'; "
                 "they differ");
   for (StringRef mask : {"pair_mask", "msa_mask"})
@@ -227,19 +230,23 @@ int main(int argc, char **argv) {
   if (grad)
     problem.computeBackward();
   std::map<std::string, ref::Tensor *> tensors = {
-      {"v", &problem.v},          {"bias", &problem.bias},
-      {"gate", &problem.gate},    {"pair_mask", &problem.pairMask},
-      {"msa_mask", &problem.msaMask}, {"out", &problem.out},
-      {"lse", &problem.lse},      {"dout", &problem.dout},
-      {"dv", &problem.dv},        {"dbias", &problem.dbias},
+      {"v", &problem.v},
+      {"bias", &problem.bias},
+      {"gate", &problem.gate},
+      {"pair_mask", &problem.pairMask},
+      {"msa_mask", &problem.msaMask},
+      {"out", &problem.out},
+      {"lse", &problem.lse},
+      {"dout", &problem.dout},
+      {"dv", &problem.dv},
+      {"dbias", &problem.dbias},
       {"dgate", &problem.dgate}};
   std::vector<mlir::msa::HostMemRef> args(func.getNumArguments());
   for (auto &[role, index] : roles)
     args[index] = {tensors.at(role)->data(), tensors.at(role)->shape};
 
-  llvm::outs() << "msa-run: @" << func.getName() << " on "
-               << problem.describe() << (grad ? " (forward + backward)" : "")
-               << "\n";
+  llvm::outs() << "msa-run: @" << func.getName() << " on " << problem.describe()
+               << (grad ? " (forward + backward)" : "") << "\n";
   std::string funcName = func.getName().str();
   auto t0 = std::chrono::steady_clock::now();
   auto exe = mlir::msa::CPUExecutable::create(*module);

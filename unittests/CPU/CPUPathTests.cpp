@@ -50,17 +50,18 @@ std::string makeModule(ref::ElementType dtype, bool pairMask, bool msaMask,
   }
   os << "func.func @fwd(%v: " << msa << ", %bias: " << pair << ", %g: " << msa
      << maskArgs << ", %out: " << msa << ", %lse: " << lse << ") {\n"
-     << "  msa.pair_weighted_average v(%v : " << msa << ") bias(%bias : "
-     << pair << ") gate(%g : " << msa << ")" << maskOperands << " out(%out : "
-     << msa << ") lse(%lse : " << lse << ") " << attrs << "\n  return\n}\n";
-  os << "func.func @bwd(%dout: " << msa << ", %v: " << msa << ", %bias: "
-     << pair << ", %g: " << msa << ", %out: " << msa << ", %lse: " << lse
-     << maskArgs << ", %dv: " << msa << ", %dbias: " << pair
-     << ", %dg: " << msa << ") {\n"
-     << "  msa.pair_weighted_average_grad dout(%dout : " << msa << ") v(%v : "
-     << msa << ") bias(%bias : " << pair << ") gate(%g : " << msa
-     << ") out(%out : " << msa << ") lse(%lse : " << lse << ")"
-     << maskOperands << " dv(%dv : " << msa << ") dbias(%dbias : " << pair
+     << "  msa.pair_weighted_average v(%v : " << msa
+     << ") bias(%bias : " << pair << ") gate(%g : " << msa << ")"
+     << maskOperands << " out(%out : " << msa << ") lse(%lse : " << lse << ") "
+     << attrs << "\n  return\n}\n";
+  os << "func.func @bwd(%dout: " << msa << ", %v: " << msa
+     << ", %bias: " << pair << ", %g: " << msa << ", %out: " << msa
+     << ", %lse: " << lse << maskArgs << ", %dv: " << msa
+     << ", %dbias: " << pair << ", %dg: " << msa << ") {\n"
+     << "  msa.pair_weighted_average_grad dout(%dout : " << msa
+     << ") v(%v : " << msa << ") bias(%bias : " << pair << ") gate(%g : " << msa
+     << ") out(%out : " << msa << ") lse(%lse : " << lse << ")" << maskOperands
+     << " dv(%dv : " << msa << ") dbias(%dbias : " << pair
      << ") dgate(%dg : " << msa << ") " << attrs << "\n  return\n}\n";
   return os.str();
 }
@@ -200,17 +201,16 @@ TEST(CPUPathEdgeTest, EmptySizesWriteNothing) {
   config.pairMask = true;
   ref::Problem p(config);
   CPUExecutable &exe = executableFor(config.dtype, true, false, config.inf);
-  ASSERT_FALSE(static_cast<bool>(exe.invoke(
-      "fwd", {arg(p.v), arg(p.bias), arg(p.gate), arg(p.pairMask), arg(p.out),
-              arg(p.lse)})));
+  ASSERT_FALSE(static_cast<bool>(
+      exe.invoke("fwd", {arg(p.v), arg(p.bias), arg(p.gate), arg(p.pairMask),
+                         arg(p.out), arg(p.lse)})));
   std::string message;
   EXPECT_TRUE(ref::checkClose("lse", p.lse, p.refLse, 1e-5, message))
       << message;
 }
 
 TEST(CPUPathEdgeTest, RejectsWrongArguments) {
-  CPUExecutable &exe =
-      executableFor(ref::ElementType::F32, false, false, 1e9);
+  CPUExecutable &exe = executableFor(ref::ElementType::F32, false, false, 1e9);
   ref::ProblemConfig config;
   config.shape = {1, 1, 2, 1, 8};
   ref::Problem p(config);
@@ -280,8 +280,8 @@ TEST(CPUPathUnfusedTest, UnfusedChainMatchesReference) {
       "chain", {arg(p.v), arg(p.bias), arg(p.gate), arg(p.pairMask),
                 arg(p.msaMask), arg(p.out), arg(w)})));
   std::vector<double> refW(config.shape.numBias());
-  ASSERT_TRUE(ref::weights(config.shape, p.referenceInputs(), refW.data(),
-                           nullptr));
+  ASSERT_TRUE(
+      ref::weights(config.shape, p.referenceInputs(), refW.data(), nullptr));
   std::string message;
   EXPECT_TRUE(ref::checkClose("weights", w, refW, 1e-6, message)) << message;
   EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut, 1e-5, message))

@@ -193,8 +193,8 @@ TEST_P(ReferenceGridTest, BackwardMatchesBruteForce) {
   std::vector<double> dout = rng.vector(s.numV(), -1.0, 1.0);
   std::vector<double> dv(s.numV()), dbias(s.numBias()), dg(s.numV());
   std::vector<double> rdv(s.numV()), rdbias(s.numBias()), rdg(s.numV());
-  ASSERT_TRUE(backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(),
-                       dg.data()));
+  ASSERT_TRUE(
+      backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(), dg.data()));
   ASSERT_TRUE(bruteForceBackward(s, p.inputs(), dout.data(), rdv.data(),
                                  rdbias.data(), rdg.data()));
   EXPECT_TRUE(allFinite(dv));
@@ -319,8 +319,8 @@ TEST(ReferenceMasking, FullyMaskedMsaRowGivesZeroOutputAndGradient) {
   std::vector<double> out(s.numV()), dv(s.numV()), dbias(s.numBias()),
       dg(s.numV());
   ASSERT_TRUE(forward(s, p.inputs(), out.data(), nullptr));
-  ASSERT_TRUE(backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(),
-                       dg.data()));
+  ASSERT_TRUE(
+      backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(), dg.data()));
   for (int64_t i = 0; i < s.R; ++i)
     for (int64_t h = 0; h < s.H; ++h)
       for (int64_t c = 0; c < s.C; ++c) {
@@ -345,18 +345,17 @@ TEST(ReferenceLse, MatchesDefinition) {
       for (int64_t i = 0; i < s.R; ++i) {
         double kmax = -std::numeric_limits<double>::infinity();
         for (int64_t j = 0; j < s.R; ++j)
-          kmax = std::max(kmax, pairMask ? p.inf * (p.pairMask[pairIdx(
-                                                        s, b, i, j)] -
-                                                    1.0)
-                                         : 0.0);
+          kmax = std::max(
+              kmax,
+              pairMask ? p.inf * (p.pairMask[pairIdx(s, b, i, j)] - 1.0) : 0.0);
         for (int64_t h = 0; h < s.H; ++h) {
           // The defining sum, unstabilised (bias in [-2, 2] cannot overflow):
           // sum_j exp(x - kmax), x - kmax formed with the mask terms first.
           double sum = 0.0, sumX = 0.0;
           for (int64_t j = 0; j < s.R; ++j) {
-            double term =
-                pairMask ? p.inf * (p.pairMask[pairIdx(s, b, i, j)] - 1.0)
-                         : 0.0;
+            double term = pairMask
+                              ? p.inf * (p.pairMask[pairIdx(s, b, i, j)] - 1.0)
+                              : 0.0;
             double bias = p.bias[biasIdx(s, b, i, j, h)];
             sum += std::exp(bias + (term - kmax));
             sumX += std::exp(bias + term); // plain x; exp(-1e8) == 0
@@ -416,13 +415,12 @@ void checkFiniteDifferences(Problem p) {
   Rng rng(11);
   std::vector<double> dout = rng.vector(s.numV(), -1.0, 1.0);
   std::vector<double> dv(s.numV()), dbias(s.numBias()), dg(s.numV());
-  ASSERT_TRUE(backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(),
-                       dg.data()));
+  ASSERT_TRUE(
+      backward(s, p.inputs(), dout.data(), dv.data(), dbias.data(), dg.data()));
   EXPECT_LT(relErr(dv, numericGradient(p, p.v, dout)), kFiniteDifferenceTol);
   EXPECT_LT(relErr(dbias, numericGradient(p, p.bias, dout)),
             kFiniteDifferenceTol);
-  EXPECT_LT(relErr(dg, numericGradient(p, p.gate, dout)),
-            kFiniteDifferenceTol);
+  EXPECT_LT(relErr(dg, numericGradient(p, p.gate, dout)), kFiniteDifferenceTol);
 }
 
 TEST(ReferenceGradient, FiniteDifferencesWithMasks) {
@@ -562,11 +560,11 @@ TEST(ReferenceBasics, InvalidArgumentsAreRejected) {
   Inputs noV = p.inputs();
   noV.v = nullptr;
   EXPECT_FALSE(forward(s, noV, out.data(), lse.data()));
-  EXPECT_FALSE(backward(s, noV, dout.data(), dv.data(), dbias.data(),
-                        dg.data()));
+  EXPECT_FALSE(
+      backward(s, noV, dout.data(), dv.data(), dbias.data(), dg.data()));
   EXPECT_FALSE(forward(s, p.inputs(), nullptr, lse.data()));
-  EXPECT_FALSE(backward(s, p.inputs(), nullptr, dv.data(), dbias.data(),
-                        dg.data()));
+  EXPECT_FALSE(
+      backward(s, p.inputs(), nullptr, dv.data(), dbias.data(), dg.data()));
   EXPECT_FALSE(bruteForceBackward(s, p.inputs(), dout.data(), dv.data(),
                                   nullptr, dg.data()));
   EXPECT_FALSE(weights(s, p.inputs(), nullptr, nullptr));
@@ -809,15 +807,15 @@ TEST(NumericElementType, RoundToEdgeCases) {
   double negZero = roundTo(ElementType::F16, -1e-10);
   EXPECT_EQ(negZero, 0.0);
   EXPECT_TRUE(std::signbit(negZero));
-  EXPECT_TRUE(std::isnan(roundTo(ElementType::F32,
-                                 std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_TRUE(std::isnan(
+      roundTo(ElementType::F32, std::numeric_limits<double>::quiet_NaN())));
   const double inf = std::numeric_limits<double>::infinity();
   EXPECT_EQ(roundTo(ElementType::BF16, -inf), -inf);
 }
 
 TEST(NumericElementType, StoreLoadRoundTrip) {
-  const double values[] = {0.0,     -0.0,   1.0,      -1.5,     3.14159265,
-                           65504.0, 1e5,    1e-6,     0x1.0p-24, -7.25e3,
+  const double values[] = {0.0,     -0.0,   1.0,       -1.5,      3.14159265,
+                           65504.0, 1e5,    1e-6,      0x1.0p-24, -7.25e3,
                            1e39,    -1e-30, 0.1 + 1e-9};
   const int64_t n = sizeof(values) / sizeof(values[0]);
   for (ElementType t :
@@ -861,8 +859,7 @@ TEST(NumericError, RelativeError) {
   // ||ref|| == 0: the absolute norm 5.
   EXPECT_DOUBLE_EQ(relativeError(y, zeros, 2), 5.0);
   EXPECT_EQ(relativeError(x, ref, 0), 0.0);
-  const double withNaN[] = {1.0, std::numeric_limits<double>::quiet_NaN(),
-                            3.0};
+  const double withNaN[] = {1.0, std::numeric_limits<double>::quiet_NaN(), 3.0};
   EXPECT_TRUE(std::isnan(relativeError(withNaN, ref, 3)));
   EXPECT_FALSE(relativeError(withNaN, ref, 3) < 1.0);
 }
@@ -873,8 +870,7 @@ TEST(NumericError, MaxAbsError) {
   EXPECT_EQ(maxAbsError(x, ref, 3), 1.0);
   EXPECT_EQ(maxAbsError(x, ref, 2), 0.5);
   EXPECT_EQ(maxAbsError(x, ref, 0), 0.0);
-  const double withNaN[] = {1.0, std::numeric_limits<double>::quiet_NaN(),
-                            3.0};
+  const double withNaN[] = {1.0, std::numeric_limits<double>::quiet_NaN(), 3.0};
   EXPECT_TRUE(std::isnan(maxAbsError(withNaN, ref, 3)));
 }
 

@@ -87,7 +87,7 @@ struct DeviceProblem {
     a.R = s.R;
     a.H = s.H;
     a.C = s.C;
-    a.dtype = p.config().dtype == ref::ElementType::BF16 ? DType::BF16
+    a.dtype = p.config().dtype == ref::ElementType::BF16  ? DType::BF16
               : p.config().dtype == ref::ElementType::F16 ? DType::F16
                                                           : DType::F32;
     a.v = v.data();
@@ -140,8 +140,8 @@ TEST_P(ForwardGPUTest, MatchesReference) {
   ASSERT_TRUE(d.lse.download(p.lse.data(), p.lse.sizeInBytes()));
   std::string message;
   double err = 0;
-  EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut,
-                              ref::tolerance(c.dtype), message, &err))
+  EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut, ref::tolerance(c.dtype),
+                              message, &err))
       << message;
   RecordProperty("out_rel_err", std::to_string(err));
   EXPECT_TRUE(ref::checkClose("lse", p.lse, p.refLse, 1e-5, message))

@@ -84,7 +84,8 @@ TEST(RuntimeValidateTest, RejectsMisalignedPointers) {
 TEST(RuntimeValidateTest, RejectsUnsupportedHeadDimAndDtype) {
   ForwardArgs a = validArgs();
   a.C = 24;
-  expectError(a, "unsupported head dimension C = 24 (supported: 8, 16, 32, 64)");
+  expectError(a,
+              "unsupported head dimension C = 24 (supported: 8, 16, 32, 64)");
   a = validArgs();
   a.dtype = DType::F32;
   expectError(a, "unsupported dtype f32");

@@ -45,8 +45,9 @@ public:
   /// Loads one element and extends it to f32.
   Value load(Value memref, ValueRange indices) {
     Value x = memref::LoadOp::create(b, loc, memref, indices);
-    return x.getType().isF32() ? x
-                               : arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+    return x.getType().isF32()
+               ? x
+               : arith::ExtFOp::create(b, loc, b.getF32Type(), x);
   }
   /// Truncates an f32 value to the memref's element type and stores it.
   void store(Value value, Value memref, ValueRange indices) {
@@ -75,12 +76,8 @@ public:
   // Index arithmetic.
   Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value muli(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value divui(Value x, Value y) {
-    return arith::DivUIOp::create(b, loc, x, y);
-  }
-  Value remui(Value x, Value y) {
-    return arith::RemUIOp::create(b, loc, x, y);
-  }
+  Value divui(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value remui(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
   Value ult(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   }

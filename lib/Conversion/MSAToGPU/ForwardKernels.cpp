@@ -55,10 +55,9 @@ public:
         types.push_back(MemRefType::get({1}, memref.getElementType()));
       else
         types.push_back(type);
-      info.params.push_back(
-          {pname, isa<MemRefType>(type) ? "ptr"
-                  : type.isF32()        ? "f32"
-                                        : "i64"});
+      info.params.push_back({pname, isa<MemRefType>(type) ? "ptr"
+                                    : type.isF32()        ? "f32"
+                                                          : "i64"});
     }
     func = gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(types, {}));
     func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
@@ -76,8 +75,8 @@ public:
       }
       func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
                       b.getUnitAttr());
-      auto flat = MemRefType::get({ShapedType::kDynamic},
-                                  memref.getElementType());
+      auto flat =
+          MemRefType::get({ShapedType::kDynamic}, memref.getElementType());
       args.push_back(memref::ReinterpretCastOp::create(
           b, loc, flat, arg, OpFoldResult(b.getIndexAttr(0)),
           ArrayRef<OpFoldResult>{OpFoldResult(huge)},
@@ -108,9 +107,7 @@ public:
     return x;
   }
   Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
-  Value minui(Value x, Value y) {
-    return arith::MinUIOp::create(b, loc, x, y);
-  }
+  Value minui(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
   Value select(Value c, Value x, Value y) {
     return arith::SelectOp::create(b, loc, c, x, y);
   }
@@ -139,15 +136,24 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
   Kernel k(b, loc, "msa_pwa_probs_" + typeName(T), kProbsThreads,
-           {{"bias", buf(T)},       {"pair_mask", buf(T)},
-            {"probs", buf(T)},      {"lse", buf(f32)},
-            {"B", index},           {"R", index},
-            {"H", index},           {"Rp", index},
-            {"bias_stride_b", index}, {"bias_stride_i", index},
-            {"bias_stride_j", index}, {"bias_stride_h", index},
-            {"mask_stride_b", index}, {"mask_stride_i", index},
-            {"mask_stride_j", index}, {"has_pair_mask", index},
-            {"has_lse", index},     {"inf", f32}},
+           {{"bias", buf(T)},
+            {"pair_mask", buf(T)},
+            {"probs", buf(T)},
+            {"lse", buf(f32)},
+            {"B", index},
+            {"R", index},
+            {"H", index},
+            {"Rp", index},
+            {"bias_stride_b", index},
+            {"bias_stride_i", index},
+            {"bias_stride_j", index},
+            {"bias_stride_h", index},
+            {"mask_stride_b", index},
+            {"mask_stride_i", index},
+            {"mask_stride_j", index},
+            {"has_pair_mask", index},
+            {"has_lse", index},
+            {"inf", f32}},
            info);
   k.readOnly(0);
   k.readOnly(1);
@@ -165,7 +171,8 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
 
   lb.loop(warp, H, numWarps, [&](Value h) {
-    Value biasBase = lb.linearize({bIdx, i, h}, {k.arg(8), k.arg(9), k.arg(11)});
+    Value biasBase =
+        lb.linearize({bIdx, i, h}, {k.arg(8), k.arg(9), k.arg(11)});
     Value maskBase = lb.linearize({bIdx, i}, {k.arg(12), k.arg(13)});
     auto row = [&](bool masked) {
       auto term = [&](Value j) {
@@ -238,19 +245,32 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   std::string suffix = typeName(T) + "_c" + std::to_string(v.headDim);
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
   Kernel k(b, loc, "msa_pwa_fwd_" + suffix, kGemmThreads,
-           {{"probs", buf(T)},        {"v", buf(T)},
-            {"gate", buf(T)},         {"msa_mask", buf(T)},
-            {"out", buf(T)},          {"B", index},
-            {"S", index},             {"R", index},
-            {"H", index},             {"Rp", index},
-            {"v_stride_b", index},    {"v_stride_s", index},
-            {"v_stride_j", index},    {"v_stride_h", index},
-            {"gate_stride_b", index}, {"gate_stride_s", index},
-            {"gate_stride_i", index}, {"gate_stride_h", index},
-            {"out_stride_b", index},  {"out_stride_s", index},
-            {"out_stride_i", index},  {"out_stride_h", index},
-            {"mask_stride_b", index}, {"mask_stride_s", index},
-            {"mask_stride_j", index}, {"has_msa_mask", index}},
+           {{"probs", buf(T)},
+            {"v", buf(T)},
+            {"gate", buf(T)},
+            {"msa_mask", buf(T)},
+            {"out", buf(T)},
+            {"B", index},
+            {"S", index},
+            {"R", index},
+            {"H", index},
+            {"Rp", index},
+            {"v_stride_b", index},
+            {"v_stride_s", index},
+            {"v_stride_j", index},
+            {"v_stride_h", index},
+            {"gate_stride_b", index},
+            {"gate_stride_s", index},
+            {"gate_stride_i", index},
+            {"gate_stride_h", index},
+            {"out_stride_b", index},
+            {"out_stride_s", index},
+            {"out_stride_i", index},
+            {"out_stride_h", index},
+            {"mask_stride_b", index},
+            {"mask_stride_s", index},
+            {"mask_stride_j", index},
+            {"has_msa_mask", index}},
            info);
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
@@ -277,9 +297,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                       MemRefLayoutAttrInterface{}, wg));
   Value sA = memref::ViewOp::create(b, loc, smemA, dyn, lb.c0, ValueRange{});
-  Value sB = memref::ViewOp::create(b, loc, smemB, dyn,
-                                    lb.idx(kStages * kStageBytesA),
-                                    ValueRange{});
+  Value sB = memref::ViewOp::create(
+      b, loc, smemB, dyn, lb.idx(kStages * kStageBytesA), ValueRange{});
 
   Value tid = k.tid();
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
@@ -320,9 +339,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     Value perRow = lb.idx(kBK / 8);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
     Value i = lb.addi(i0, row);
-    aCopies.push_back(
-        {row, col, lb.ult(i, R),
-         lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
+    aCopies.push_back({row, col, lb.ult(i, R),
+                       lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
   }
   SmallVector<BCopy> bCopies;
   for (Value q : bChunks) {
@@ -339,8 +357,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     SmallVector<Value> tokens;
     for (const ACopy &a : aCopies) {
       Value j = lb.addi(j0, a.col);
-      Value left = k.select(lb.ult(j, R),
-                            arith::SubIOp::create(b, loc, R, j), lb.c0);
+      Value left =
+          k.select(lb.ult(j, R), arith::SubIOp::create(b, loc, R, j), lb.c0);
       Value count = k.select(a.iValid, k.minui(left, c8), lb.c0);
       Value src = lb.addi(a.rowBase, k.minui(j, Rpm8));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
@@ -363,9 +381,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
       lb.ifThen(lb.andi(lb.ult(j, R), c.sValid), [&] {
-        Value m = lb.load(mmask, {lb.linearize({bIdx, c.s, j},
-                                               {k.arg(22), k.arg(23),
-                                                k.arg(24)})});
+        Value m = lb.load(
+            mmask,
+            {lb.linearize({bIdx, c.s, j}, {k.arg(22), k.arg(23), k.arg(24)})});
         for (int64_t e = 0; e < 8; ++e) {
           SmallVector<Value> at = {stage, c.row, lb.addi(c.col, lb.idx(e))};
           lb.store(lb.mul(lb.load(sB, at), m), sB, at);
@@ -418,9 +436,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         for (int64_t ks = 0; ks < kBK; ks += 16) {
           SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
           for (int64_t mt = 0; mt < kMT; ++mt) {
-            Value row = lb.addi(lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
-                                        lb.idx(mt * 16)),
-                                lb.remui(lane, c16));
+            Value row = lb.addi(
+                lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)),
+                lb.remui(lane, c16));
             Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
             Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
                                                 ValueRange{stage, row, col},
@@ -430,9 +448,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           }
           for (int64_t np = 0; np < kNT / 2; ++np) {
             Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
-            Value col = lb.addi(lb.addi(lb.muli(wn, lb.idx(kWarpTileN)),
-                                        lb.idx(np * 16)),
-                                lb.muli(lb.divui(lane, c16), c8));
+            Value col = lb.addi(
+                lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(np * 16)),
+                lb.muli(lb.divui(lane, c16), c8));
             Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
                                                 ValueRange{stage, row, col},
                                                 /*transpose=*/true, 4u);
@@ -475,14 +493,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                           lb.addi(lb.idx(nt * 8), pair));
         Value s = lb.divui(n, C), c = lb.remui(n, C);
         lb.ifThen(lb.andi(lb.ult(i, R), lb.ult(s, S)), [&] {
-          Value gIdx = lb.addi(lb.linearize({bIdx, s, i, h},
-                                            {k.arg(14), k.arg(15), k.arg(16),
-                                             k.arg(17)}),
-                               c);
-          Value oIdx = lb.addi(lb.linearize({bIdx, s, i, h},
-                                            {k.arg(18), k.arg(19), k.arg(20),
-                                             k.arg(21)}),
-                               c);
+          Value gIdx =
+              lb.addi(lb.linearize({bIdx, s, i, h}, {k.arg(14), k.arg(15),
+                                                     k.arg(16), k.arg(17)}),
+                      c);
+          Value oIdx =
+              lb.addi(lb.linearize({bIdx, s, i, h}, {k.arg(18), k.arg(19),
+                                                     k.arg(20), k.arg(21)}),
+                      c);
           for (int64_t e = 0; e < 2; ++e) {
             Value off = lb.idx(e);
             Value g = k.sigmoid(lb.load(gate, {lb.addi(gIdx, off)}));
@@ -504,7 +522,8 @@ std::string ForwardVariant::name() const {
 std::array<int64_t, 3> mlir::msa::forwardTileSizes() { return {kBM, kBN, kBK}; }
 
 std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
-  if (!variant.dataType || !(variant.dataType.isBF16() || variant.dataType.isF16()))
+  if (!variant.dataType ||
+      !(variant.dataType.isBF16() || variant.dataType.isF16()))
     return "the GPU forward supports bf16 and f16 data";
   if (!llvm::is_contained({8, 16, 32, 64}, variant.headDim))
     return "head dimension C must be 8, 16, 32 or 64, got " +
@@ -524,9 +543,8 @@ mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
   b.setInsertionPointToEnd(module.getBody());
   // The chip decides the target; sm_90a is also where wgmma + TMA kernels
   // will be selected once they exist (today both chips get mma.sync).
-  auto target = NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
-                                          "nvptx64-nvidia-cuda", variant.chip,
-                                          "+ptx80");
+  auto target = NVVM::NVVMTargetAttr::get(
+      ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", variant.chip, "+ptx80");
   auto gm = gpu::GPUModuleOp::create(b, loc, variant.name(),
                                      b.getArrayAttr({target}));
   b.setInsertionPointToStart(gm.getBody());

@@ -35,8 +35,8 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
                                            StringRef chip,
                                            ForwardVariant &variant) {
   auto vType = cast<MemRefType>(op.getV().getType());
-  variant = ForwardVariant{vType.getElementType(), vType.getDimSize(4),
-                           chip.str()};
+  variant =
+      ForwardVariant{vType.getElementType(), vType.getDimSize(4), chip.str()};
   if (ShapedType::isDynamic(variant.headDim))
     return "the head dimension C of 'v' must be static";
   if (std::string why = checkForwardVariant(variant); !why.empty())
@@ -56,9 +56,8 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
     if (strides.back() != 1)
       return "the innermost dimension of every operand must be contiguous";
   }
-  if (op.getLse() && !cast<MemRefType>(op.getLse().getType())
-                          .getLayout()
-                          .isIdentity())
+  if (op.getLse() &&
+      !cast<MemRefType>(op.getLse().getType()).getLayout().isIdentity())
     return "lse must be dense";
   return "";
 }
@@ -67,8 +66,7 @@ namespace {
 
 /// Lowers one fused op to the launches of `variant`'s kernels.
 void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
-                     gpu::GPUModuleOp gpuModule,
-                     ArrayRef<KernelInfo> kernels) {
+                     gpu::GPUModuleOp gpuModule, ArrayRef<KernelInfo> kernels) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   LoopBuilder lb(b, loc);
@@ -84,7 +82,8 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
     auto meta = memref::ExtractStridedMetadataOp::create(b, loc, v);
     Value base = meta.getBaseBuffer();
     Value ptr = memref::ReinterpretCastOp::create(
-        b, loc, ptrType(elementTypeOf(v)), base, OpFoldResult(b.getIndexAttr(0)),
+        b, loc, ptrType(elementTypeOf(v)), base,
+        OpFoldResult(b.getIndexAttr(0)),
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
     return Operand{ptr, SmallVector<Value>(meta.getStrides())};
@@ -104,8 +103,8 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
   // Absent optional operands are never read (their flags are 0); the bias
   // stands in for them, with zero strides.
   SmallVector<Value> zeros3(3, lb.c0);
-  Operand pairMask = op.getPairMask() ? operand(op.getPairMask())
-                                      : Operand{bias.ptr, zeros3};
+  Operand pairMask =
+      op.getPairMask() ? operand(op.getPairMask()) : Operand{bias.ptr, zeros3};
   Operand msaMask =
       op.getMsaMask() ? operand(op.getMsaMask()) : Operand{vIn.ptr, zeros3};
   Value lsePtr;
@@ -147,11 +146,24 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
       return gpu::KernelDim3{lb.idx(x), lb.idx(y), lb.idx(z)};
     };
     const KernelInfo &probsInfo = kernels[0], &gemmInfo = kernels[1];
-    SmallVector<Value> probsArgs = {
-        bias.ptr, pairMask.ptr, probsPtr, lsePtr, B, R, H, Rp,
-        bias.strides[0], bias.strides[1], bias.strides[2], bias.strides[3],
-        pairMask.strides[0], pairMask.strides[1], pairMask.strides[2],
-        hasPairMask, hasLse, inf};
+    SmallVector<Value> probsArgs = {bias.ptr,
+                                    pairMask.ptr,
+                                    probsPtr,
+                                    lsePtr,
+                                    B,
+                                    R,
+                                    H,
+                                    Rp,
+                                    bias.strides[0],
+                                    bias.strides[1],
+                                    bias.strides[2],
+                                    bias.strides[3],
+                                    pairMask.strides[0],
+                                    pairMask.strides[1],
+                                    pairMask.strides[2],
+                                    hasPairMask,
+                                    hasLse,
+                                    inf};
     gpu::LaunchFuncOp::create(
         b, loc, kernel(probsInfo), gpu::KernelDim3{R, B, lb.c1},
         dims(probsInfo.block[0], probsInfo.block[1], probsInfo.block[2]),
@@ -163,20 +175,39 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
       auto ceilDiv = [&](Value x, int64_t d) {
         return lb.divui(lb.addi(x, lb.idx(d - 1)), lb.idx(d));
       };
-      SmallVector<Value> gemmArgs = {
-          probsPtr, vIn.ptr, gate.ptr, msaMask.ptr, out.ptr, B, S, R, H, Rp,
-          vIn.strides[0], vIn.strides[1], vIn.strides[2], vIn.strides[3],
-          gate.strides[0], gate.strides[1], gate.strides[2], gate.strides[3],
-          out.strides[0], out.strides[1], out.strides[2], out.strides[3],
-          msaMask.strides[0], msaMask.strides[1], msaMask.strides[2],
-          hasMsaMask};
+      SmallVector<Value> gemmArgs = {probsPtr,
+                                     vIn.ptr,
+                                     gate.ptr,
+                                     msaMask.ptr,
+                                     out.ptr,
+                                     B,
+                                     S,
+                                     R,
+                                     H,
+                                     Rp,
+                                     vIn.strides[0],
+                                     vIn.strides[1],
+                                     vIn.strides[2],
+                                     vIn.strides[3],
+                                     gate.strides[0],
+                                     gate.strides[1],
+                                     gate.strides[2],
+                                     gate.strides[3],
+                                     out.strides[0],
+                                     out.strides[1],
+                                     out.strides[2],
+                                     out.strides[3],
+                                     msaMask.strides[0],
+                                     msaMask.strides[1],
+                                     msaMask.strides[2],
+                                     hasMsaMask};
       Value shared = arith::ConstantOp::create(
           b, loc, b.getI32IntegerAttr(int32_t(gemmInfo.dynamicSharedBytes)));
       gpu::LaunchFuncOp::create(
           b, loc, kernel(gemmInfo),
           gpu::KernelDim3{BH, ceilDiv(R, tiles[0]), ceilDiv(columns, tiles[1])},
-          dims(gemmInfo.block[0], gemmInfo.block[1], gemmInfo.block[2]),
-          shared, gemmArgs);
+          dims(gemmInfo.block[0], gemmInfo.block[1], gemmInfo.block[2]), shared,
+          gemmArgs);
     });
     gpu::DeallocOp::create(b, loc, Type(), ValueRange{}, probs);
     if (lseStandIn)

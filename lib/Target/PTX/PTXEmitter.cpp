@@ -47,11 +47,11 @@
 using namespace mlir;
 
 void mlir::msa::registerPTXEmitterDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, cf::ControlFlowDialect,
-                  func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
-                  NVVM::NVVMDialect, math::MathDialect, memref::MemRefDialect,
-                  nvgpu::NVGPUDialect, scf::SCFDialect, ub::UBDialect,
-                  vector::VectorDialect>();
+  registry
+      .insert<arith::ArithDialect, cf::ControlFlowDialect, func::FuncDialect,
+              gpu::GPUDialect, LLVM::LLVMDialect, NVVM::NVVMDialect,
+              math::MathDialect, memref::MemRefDialect, nvgpu::NVGPUDialect,
+              scf::SCFDialect, ub::UBDialect, vector::VectorDialect>();
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
@@ -121,8 +121,7 @@ llvm::Expected<std::string> mlir::msa::emitPTX(gpu::GPUModuleOp gpuModule,
                 "' must carry exactly one NVVM target");
   auto target = dyn_cast<gpu::TargetAttrInterface>(targets[0]);
   if (!target)
-    return fail("the target of '" + gpuModule.getName() +
-                "' cannot serialize");
+    return fail("the target of '" + gpuModule.getName() + "' cannot serialize");
   gpu::TargetOptions options(toolkitPath, {}, "", "",
                              gpu::CompilationTarget::Assembly);
   std::optional<SmallVector<char, 0>> ptx =

@@ -36,9 +36,9 @@ namespace msa {
 
 /// What a forward kernel set is specialized for.
 struct ForwardVariant {
-  Type dataType;     // bf16 or f16 (the tensor-core operand type)
-  int64_t headDim;   // C: 8, 16, 32 or 64
-  std::string chip;  // sm_80 or sm_90a
+  Type dataType;    // bf16 or f16 (the tensor-core operand type)
+  int64_t headDim;  // C: 8, 16, 32 or 64
+  std::string chip; // sm_80 or sm_90a
 
   /// e.g. "msa_pwa_fwd_bf16_c32_sm_90a".
   std::string name() const;

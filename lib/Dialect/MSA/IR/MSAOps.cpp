@@ -101,9 +101,9 @@ std::string checkOperands(ArrayRef<OperandSpec> specs) {
       if (inserted || it->second.size == size)
         continue;
       os << "dimension " << letter << " of operand '" << spec.name << "' (dim "
-         << dimIdx << ") is " << size << ", but operand '"
-         << it->second.operand << "' has " << letter << " = "
-         << it->second.size << " (dim " << it->second.dim << ")";
+         << dimIdx << ") is " << size << ", but operand '" << it->second.operand
+         << "' has " << letter << " = " << it->second.size << " (dim "
+         << it->second.dim << ")";
       return why;
     }
   }
@@ -121,8 +121,8 @@ std::string checkSameElementType(ArrayRef<std::pair<StringRef, Value>> ops) {
     Type t = elementTypeOf(value);
     if (t != first)
       return ("operand '" + name + "' element type " + quoted(t) +
-              " must match operand '" + ops.front().first +
-              "' element type " + quoted(first))
+              " must match operand '" + ops.front().first + "' element type " +
+              quoted(first))
           .str();
   }
   return "";
@@ -134,8 +134,7 @@ std::string checkBiasElementType(StringRef name, Value value, Type dataType) {
   if (t == dataType || t.isF32())
     return "";
   if (dataType.isF32())
-    return ("operand '" + name + "' element type " + quoted(t) +
-            " must be f32")
+    return ("operand '" + name + "' element type " + quoted(t) + " must be f32")
         .str();
   return ("operand '" + name + "' element type " + quoted(t) +
           " must be the data type " + quoted(dataType) + " or f32")
@@ -194,7 +193,8 @@ std::string checkNoAlias(ArrayRef<std::pair<StringRef, Value>> inputs,
 }
 
 /// The first non-empty message, or an empty string.
-std::string firstError(std::initializer_list<std::function<std::string()>> checks) {
+std::string
+firstError(std::initializer_list<std::function<std::string()>> checks) {
   for (const auto &check : checks)
     if (std::string why = check(); !why.empty())
       return why;
@@ -207,8 +207,7 @@ bool isStaticallyEmpty(Value v) {
 }
 
 /// Erases an msa op whose every output is statically empty: it writes nothing.
-template <typename OpTy>
-struct EraseEmptyPattern : OpRewritePattern<OpTy> {
+template <typename OpTy> struct EraseEmptyPattern : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -223,8 +222,7 @@ struct EraseEmptyPattern : OpRewritePattern<OpTy> {
 /// Folds memref.cast operands into `op` when the op stays valid with the
 /// casts' more static source types (a cast may hide a size that contradicts
 /// another operand; then nothing is folded).
-template <typename OpTy>
-LogicalResult foldCasts(OpTy op) {
+template <typename OpTy> LogicalResult foldCasts(OpTy op) {
   SmallVector<std::pair<OpOperand *, Value>> folded;
   for (OpOperand &operand : op->getOpOperands()) {
     auto cast = operand.get().template getDefiningOp<memref::CastOp>();
@@ -251,14 +249,14 @@ LogicalResult foldCasts(OpTy op) {
 std::string mlir::msa::explainInvalidPairWeightedAverage(
     Value v, Value bias, Value gate, Value pairMask, Value msaMask, Value out,
     Value lse, double inf, Precision precision) {
-  if (std::string why = checkOperands(
-          {{v, "v", layout::kMsa},
-           {bias, "bias", layout::kPair},
-           {gate, "gate", layout::kMsa},
-           {pairMask, "pair_mask", layout::kPairMask},
-           {msaMask, "msa_mask", layout::kMsaMask},
-           {out, "out", layout::kMsa},
-           {lse, "lse", layout::kLse, /*f32Only=*/true}});
+  if (std::string why =
+          checkOperands({{v, "v", layout::kMsa},
+                         {bias, "bias", layout::kPair},
+                         {gate, "gate", layout::kMsa},
+                         {pairMask, "pair_mask", layout::kPairMask},
+                         {msaMask, "msa_mask", layout::kMsaMask},
+                         {out, "out", layout::kMsa},
+                         {lse, "lse", layout::kLse, /*f32Only=*/true}});
       !why.empty())
     return why;
   Type dataType = elementTypeOf(v);
@@ -314,18 +312,18 @@ SmallVector<Value> PairWeightedAverageGradOp::getOutputs() {
 }
 
 std::string PairWeightedAverageGradOp::explainInvalid() {
-  if (std::string why = checkOperands(
-          {{getDout(), "dout", layout::kMsa},
-           {getV(), "v", layout::kMsa},
-           {getBias(), "bias", layout::kPair},
-           {getGate(), "gate", layout::kMsa},
-           {getOut(), "out", layout::kMsa},
-           {getLse(), "lse", layout::kLse, /*f32Only=*/true},
-           {getPairMask(), "pair_mask", layout::kPairMask},
-           {getMsaMask(), "msa_mask", layout::kMsaMask},
-           {getDv(), "dv", layout::kMsa},
-           {getDbias(), "dbias", layout::kPair},
-           {getDgate(), "dgate", layout::kMsa}});
+  if (std::string why =
+          checkOperands({{getDout(), "dout", layout::kMsa},
+                         {getV(), "v", layout::kMsa},
+                         {getBias(), "bias", layout::kPair},
+                         {getGate(), "gate", layout::kMsa},
+                         {getOut(), "out", layout::kMsa},
+                         {getLse(), "lse", layout::kLse, /*f32Only=*/true},
+                         {getPairMask(), "pair_mask", layout::kPairMask},
+                         {getMsaMask(), "msa_mask", layout::kMsaMask},
+                         {getDv(), "dv", layout::kMsa},
+                         {getDbias(), "dbias", layout::kPair},
+                         {getDgate(), "dgate", layout::kMsa}});
       !why.empty())
     return why;
   Type dataType = elementTypeOf(getV());
@@ -343,17 +341,16 @@ std::string PairWeightedAverageGradOp::explainInvalid() {
        [&] { return checkInf(getInf().convertToDouble()); },
        [&] { return checkPrecision(getPrecision(), dataType); },
        [&] {
-         return checkNoAlias({{"dout", getDout()},
-                              {"v", getV()},
-                              {"bias", getBias()},
-                              {"gate", getGate()},
-                              {"out", getOut()},
-                              {"lse", getLse()},
-                              {"pair_mask", getPairMask()},
-                              {"msa_mask", getMsaMask()}},
-                             {{"dv", getDv()},
-                              {"dbias", getDbias()},
-                              {"dgate", getDgate()}});
+         return checkNoAlias(
+             {{"dout", getDout()},
+              {"v", getV()},
+              {"bias", getBias()},
+              {"gate", getGate()},
+              {"out", getOut()},
+              {"lse", getLse()},
+              {"pair_mask", getPairMask()},
+              {"msa_mask", getMsaMask()}},
+             {{"dv", getDv()}, {"dbias", getDbias()}, {"dgate", getDgate()}});
        }});
 }
 
@@ -363,8 +360,8 @@ LogicalResult PairWeightedAverageGradOp::verify() {
   return success();
 }
 
-LogicalResult PairWeightedAverageGradOp::fold(
-    FoldAdaptor, SmallVectorImpl<OpFoldResult> &) {
+LogicalResult PairWeightedAverageGradOp::fold(FoldAdaptor,
+                                              SmallVectorImpl<OpFoldResult> &) {
   return foldCasts(*this);
 }
 

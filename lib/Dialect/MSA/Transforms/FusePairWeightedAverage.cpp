@@ -71,9 +71,9 @@ LogicalResult checkPrivate(Value buffer, Operation *writer, Operation *reader,
     }
   }
   if (writerUses != 1 || readerUses != 1 || deallocs.size() > 1) {
-    m.whyNot = (Twine("intermediate ") + what +
-                " is used more than once by the chain")
-                   .str();
+    m.whyNot =
+        (Twine("intermediate ") + what + " is used more than once by the chain")
+            .str();
     return failure();
   }
   m.buffers.append(deallocs.begin(), deallocs.end());
@@ -98,8 +98,8 @@ bool mayWriteMemory(Operation *op) {
 
 ChainMatch matchChain(SigmoidGateOp gate) {
   ChainMatch m;
-  m.sum = findWriter<WeightedSumOp>(gate.getInput(),
-                                    [](WeightedSumOp op) { return op.getOut(); });
+  m.sum = findWriter<WeightedSumOp>(
+      gate.getInput(), [](WeightedSumOp op) { return op.getOut(); });
   if (!m.sum)
     return m;
   m.isChain = true;
@@ -110,8 +110,8 @@ ChainMatch matchChain(SigmoidGateOp gate) {
                "local buffer";
     return m;
   }
-  if (failed(checkPrivate(gate.getInput(), m.sum, gate,
-                          "'weighted sum' buffer", m)) ||
+  if (failed(checkPrivate(gate.getInput(), m.sum, gate, "'weighted sum' buffer",
+                          m)) ||
       failed(checkPrivate(m.sum.getWeights(), m.softmax, m.sum,
                           "'weights' buffer", m)))
     return m;

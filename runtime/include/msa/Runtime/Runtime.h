@@ -64,7 +64,7 @@ struct ForwardArgs {
   const void *pairMask = nullptr; // optional, [B, R, R], dtype
   const void *msaMask = nullptr;  // optional, [B, S, R], dtype
   void *out = nullptr;
-  float *lse = nullptr;           // optional, dense [B, H, R], f32
+  float *lse = nullptr; // optional, dense [B, H, R], f32
   std::array<int64_t, 5> vStrides{}, gateStrides{}, outStrides{};
   std::array<int64_t, 4> biasStrides{};
   std::array<int64_t, 3> pairMaskStrides{}, msaMaskStrides{};

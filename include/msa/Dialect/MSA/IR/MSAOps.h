@@ -23,8 +23,8 @@ namespace msa {
 /// Logical dimension names of the msa operands, in memory order. Each letter
 /// is one of B, S, R, H, C (R appears twice in the pair tensors).
 namespace layout {
-inline constexpr llvm::StringLiteral kMsa = "BSRHC";  // v, gate, out, ...
-inline constexpr llvm::StringLiteral kPair = "BRRH";  // bias, weights, dbias
+inline constexpr llvm::StringLiteral kMsa = "BSRHC"; // v, gate, out, ...
+inline constexpr llvm::StringLiteral kPair = "BRRH"; // bias, weights, dbias
 inline constexpr llvm::StringLiteral kPairMask = "BRR";
 inline constexpr llvm::StringLiteral kMsaMask = "BSR";
 inline constexpr llvm::StringLiteral kLse = "BHR";
