@@ -38,7 +38,7 @@ class ForwardArgs(ctypes.Structure):
         ("out_strides", ctypes.c_int64 * 5), ("bias_strides", ctypes.c_int64 * 4),
         ("pair_mask_strides", ctypes.c_int64 * 3),
         ("msa_mask_strides", ctypes.c_int64 * 3),
-        ("inf", ctypes.c_double)]
+        ("inf", ctypes.c_double), ("precision", ctypes.c_int32)]
 
 
 DTYPES = {torch.bfloat16: 0, torch.float16: 1, torch.float32: 2}
@@ -61,14 +61,15 @@ class Ours:
                                        ctypes.byref(self.rt), self.err, 4096):
             raise RuntimeError(self.err.value.decode())
 
-    def forward(self, v, bias, gate, pm, mm, out, inf):
+    def forward(self, v, bias, gate, pm, mm, out, inf, tf32=False):
         B, S, R, H, C = v.shape
         a = ForwardArgs(B=B, S=S, R=R, H=H, C=C, dtype=DTYPES[v.dtype],
                         v=v.data_ptr(), bias=bias.data_ptr(),
                         gate=gate.data_ptr(),
                         pair_mask=pm.data_ptr() if pm is not None else None,
                         msa_mask=mm.data_ptr() if mm is not None else None,
-                        out=out.data_ptr(), lse=None, inf=inf)
+                        out=out.data_ptr(), lse=None, inf=inf,
+                        precision=1 if tf32 else 0)
         stream = torch.cuda.current_stream().cuda_stream
         if self.lib.msa_forward(self.rt, ctypes.byref(a), ctypes.c_void_p(stream),
                                 self.err, 4096):
@@ -152,12 +153,15 @@ def main():
     p.add_argument("--lib", required=True, help="path to libmsa_runtime.so")
     p.add_argument("--kernels", required=True, help="msa-codegen output dir")
     p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--dtype", default="bf16", choices=["bf16", "f16"])
+    p.add_argument("--dtype", default="bf16", choices=["bf16", "f16", "f32", "tf32"],
+                   help="f32 runs our 3xTF32 (ieee) kernels, tf32 our tf32 ones; "
+                        "both against fp32 PyTorch")
     p.add_argument("--masks", action="store_true", help="pair and msa masks")
     p.add_argument("--quick", action="store_true", help="the 3 target cases")
     args = p.parse_args()
-    dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float16
-    es = 2
+    dtype = {"bf16": torch.bfloat16, "f16": torch.float16}.get(args.dtype, torch.float32)
+    tf32 = args.dtype == "tf32"
+    es = 4 if dtype == torch.float32 else 2
     inf = 1e9
     os.makedirs(args.out, exist_ok=True)
     ours = Ours(args.lib, args.kernels)
@@ -188,11 +192,11 @@ def main():
         # Correctness against the reference on the first copy.
         x = inputs[0]
         ref = reference(*x, inf).float()
-        got = ours.forward(*x, outs[0], inf).float()
+        got = ours.forward(*x, outs[0], inf, tf32).float()
         row["rel_err_vs_torch"] = ((got - ref).norm() / ref.norm()).item()
         del ref, got
         ours_inputs = [x + (o,) for x, o in zip(inputs, outs)]
-        t_ours = time_ms(lambda v, b, g, pm, mm, o: ours.forward(v, b, g, pm, mm, o, inf),
+        t_ours = time_ms(lambda v, b, g, pm, mm, o: ours.forward(v, b, g, pm, mm, o, inf, tf32),
                          ours_inputs)
         rp = (R + 7) // 8 * 8
         row["ours_us"] = t_ours * 1e3

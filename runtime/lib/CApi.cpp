@@ -78,6 +78,11 @@ extern "C" int msa_forward(msa_runtime *runtime, const msa_forward_args *a,
   std::copy_n(a->pair_mask_strides, 3, f.pairMaskStrides.begin());
   std::copy_n(a->msa_mask_strides, 3, f.msaMaskStrides.begin());
   f.inf = a->inf;
+  if (a->precision != MSA_PRECISION_IEEE && a->precision != MSA_PRECISION_TF32)
+    return report(Status::error("msa_forward: unknown precision " +
+                                std::to_string(a->precision)),
+                  error, errorSize);
+  f.precision = static_cast<Precision>(a->precision);
   return report(runtime->impl->forward(f, static_cast<CUstream_st *>(stream)),
                 error, errorSize);
 }

@@ -99,9 +99,10 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
   if (a.C != 8 && a.C != 16 && a.C != 32 && a.C != 64)
     return Status::error("unsupported head dimension C = " +
                          std::to_string(a.C) + " (supported: 8, 16, 32, 64)");
-  if (a.dtype == DType::F32)
-    return Status::error("unsupported dtype f32: the GPU forward kernels "
-                         "exist for bf16 and f16");
+  if (a.precision == Precision::TF32 && a.dtype != DType::F32)
+    return Status::error(std::string("precision tf32 applies only to f32 "
+                                     "data, got ") +
+                         dtypeName(a.dtype));
   if (!(a.inf > 0) || a.inf > 3.0e38)
     return Status::error("inf must be positive and finite in f32, got " +
                          std::to_string(a.inf));
@@ -133,11 +134,12 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
                            ": the channel dimension C must be contiguous "
                            "(stride 1), got stride " +
                            std::to_string(stride));
+  int64_t chunk = 16 / int64_t(elementSize(a.dtype));
   for (int i = 0; i < 4; ++i)
-    if (layout.v[i] % 8 != 0 || layout.v[i] < 0)
+    if (layout.v[i] % chunk != 0 || layout.v[i] < 0)
       return Status::error(
-          "v: strides of B, S, R, H must be non-negative multiples of 8 "
-          "elements (16-byte copies), got stride " +
+          "v: strides of B, S, R, H must be non-negative multiples of " +
+          std::to_string(chunk) + " elements (16-byte copies), got stride " +
           std::to_string(layout.v[i]) + " for dimension " + std::to_string(i));
   for (const auto *strides : {layout.gate.data(), layout.out.data()})
     for (int i = 0; i < 5; ++i)
@@ -343,7 +345,8 @@ Status readFile(const std::string &path, std::string &text) {
 } // namespace
 
 Status Runtime::variant(const std::string &name, const std::string &dtype,
-                        int64_t headDim, const Variant *&loaded) {
+                        const std::string &kind, int64_t headDim,
+                        const Variant *&loaded) {
   if (auto it = variants.find(name); it != variants.end()) {
     loaded = &it->second;
     return Status::success();
@@ -369,7 +372,7 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   }
   std::string probsName = "msa_pwa_probs_" + dtype;
   std::string gemmName =
-      "msa_pwa_fwd_" + dtype + "_c" + std::to_string(headDim);
+      "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim);
   int64_t shared = 0;
   if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
       shared < 0)
@@ -448,16 +451,18 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
     return Status::success();
   const Driver *d = driver();
   std::string dt = dtypeName(a.dtype);
+  // f32 variants are named for their precision: "f32" (ieee) or "tf32".
+  std::string kind = a.precision == Precision::TF32 ? "tf32" : dt;
   const Variant *kernels;
-  if (Status s = variant("msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C) +
+  if (Status s = variant("msa_pwa_fwd_" + kind + "_c" + std::to_string(a.C) +
                              "_" + chipName,
-                         dt, a.C, kernels);
+                         dt, kind, a.C, kernels);
       !s)
     return s;
   auto probsFn = static_cast<CUfunction>(kernels->probs);
   auto gemmFn = static_cast<CUfunction>(kernels->gemm);
   std::string probsName = "msa_pwa_probs_" + dt;
-  std::string gemmName = "msa_pwa_fwd_" + dt + "_c" + std::to_string(a.C);
+  std::string gemmName = "msa_pwa_fwd_" + kind + "_c" + std::to_string(a.C);
 
   int64_t rp = (a.R + 7) / 8 * 8;
   size_t probsBytes = size_t(a.B * a.H * a.R * rp) * elementSize(a.dtype);

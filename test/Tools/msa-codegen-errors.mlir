@@ -8,8 +8,8 @@
 // RUN: not msa-codegen --dtype=bf16 --head-dim=32 --chip=sm_70 -o %t 2>&1 | FileCheck %s --check-prefix=CHIP
 // CHIP: msa-codegen: error: chip must be sm_80 or sm_90a, got 'sm_70'
 
-// RUN: not msa-codegen --dtype=f32 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=F32
-// F32: msa-codegen: error: f32 GPU kernels (ieee and tf32) are not available yet; bf16 and f16 are
+// RUN: not msa-codegen --dtype=f32 --precision=fp8 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=F32
+// F32: msa-codegen: error: --precision must be ieee or tf32, got 'fp8'
 
 // RUN: not msa-codegen --dtype=bf16 --precision=tf32 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=PREC
 // PREC: msa-codegen: error: --precision=tf32 applies only to f32

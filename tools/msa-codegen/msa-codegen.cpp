@@ -84,12 +84,12 @@ std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
   else if (dtypeName == "f16")
     variant.dataType = Float16Type::get(&ctx);
   else if (dtypeName == "f32")
-    return "f32 GPU kernels (ieee and tf32) are not available yet; bf16 and "
-           "f16 are";
+    variant.dataType = Float32Type::get(&ctx);
   else
     return "--dtype must be bf16, f16 or f32, got '" + dtypeName + "'";
-  if (precisionName != "ieee")
+  if (precisionName != "ieee" && !variant.dataType.isF32())
     return "--precision=" + precisionName + " applies only to f32";
+  variant.tf32 = precisionName == "tf32";
   variant.headDim = headDim;
   variant.chip = chip;
   return msa::checkForwardVariant(variant);
@@ -114,7 +114,7 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
       {"name", variant.name()},
       {"op", "forward"},
       {"dtype", dtypeOf(variant.dataType)},
-      {"precision", "ieee"},
+      {"precision", variant.tf32 ? "tf32" : "ieee"},
       {"head_dim", variant.headDim},
       {"chip", variant.chip},
       {"tiles", llvm::json::Object{{"bm", tiles[0]},
@@ -183,10 +183,13 @@ int main(int argc, char **argv) {
     return fail("give exactly one of: --all, an input file, or "
                 "--dtype/--head-dim/--chip");
   if (all) {
-    for (Type t : {Type(BFloat16Type::get(&ctx)), Type(Float16Type::get(&ctx))})
-      for (int64_t c : {8, 16, 32, 64})
-        for (const char *sm : {"sm_80", "sm_90a"})
-          variants.push_back({t, c, sm});
+    for (Type t : {Type(BFloat16Type::get(&ctx)), Type(Float16Type::get(&ctx)),
+                   Type(Float32Type::get(&ctx))})
+      for (bool tf32 : {false, true})
+        for (int64_t c : {8, 16, 32, 64})
+          for (const char *sm : {"sm_80", "sm_90a"})
+            if (!tf32 || t.isF32())
+              variants.push_back({t, c, sm, tf32});
   } else if (!dtypeName.empty()) {
     msa::ForwardVariant variant;
     if (std::string why = variantFromFlags(ctx, variant); !why.empty())

@@ -79,7 +79,7 @@ struct DeviceProblem {
     return Status::success();
   }
 
-  ForwardArgs args(const ref::Problem &p) const {
+  ForwardArgs args(const ref::Problem &p, bool tf32 = false) const {
     const ref::Shape &s = p.shape();
     ForwardArgs a;
     a.B = s.B;
@@ -98,6 +98,7 @@ struct DeviceProblem {
     a.out = out.data();
     a.lse = static_cast<float *>(lse.data());
     a.inf = p.config().inf;
+    a.precision = tf32 ? Precision::TF32 : Precision::IEEE;
     return a;
   }
 };
@@ -106,11 +107,13 @@ struct Case {
   ref::ElementType dtype;
   int64_t B, S, R, H, C;
   bool masks;
+  bool tf32 = false;
 };
 
 std::string caseName(const testing::TestParamInfo<Case> &info) {
   const Case &c = info.param;
-  return std::string(ref::name(c.dtype)) + "_B" + std::to_string(c.B) + "_S" +
+  return std::string(c.tf32 ? "tf32" : ref::name(c.dtype)) + "_B" +
+         std::to_string(c.B) + "_S" +
          std::to_string(c.S) + "_R" + std::to_string(c.R) + "_H" +
          std::to_string(c.H) + "_C" + std::to_string(c.C) +
          (c.masks ? "_masks" : "");
@@ -132,7 +135,7 @@ TEST_P(ForwardGPUTest, MatchesReference) {
   DeviceProblem d;
   Status s = d.upload(p);
   ASSERT_TRUE(s) << s.message();
-  s = runtime->forward(d.args(p), nullptr);
+  s = runtime->forward(d.args(p, c.tf32), nullptr);
   ASSERT_TRUE(s) << s.message();
   s = synchronize(nullptr);
   ASSERT_TRUE(s) << s.message();
@@ -140,8 +143,8 @@ TEST_P(ForwardGPUTest, MatchesReference) {
   ASSERT_TRUE(d.lse.download(p.lse.data(), p.lse.sizeInBytes()));
   std::string message;
   double err = 0;
-  EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut, ref::tolerance(c.dtype),
-                              message, &err))
+  EXPECT_TRUE(ref::checkClose("out", p.out, p.refOut,
+                              ref::tolerance(c.dtype, c.tf32), message, &err))
       << message;
   RecordProperty("out_rel_err", std::to_string(err));
   EXPECT_TRUE(ref::checkClose("lse", p.lse, p.refLse, 1e-5, message))
@@ -164,6 +167,18 @@ std::vector<Case> grid() {
       cases.push_back({dt, 1, 1024, 64, 8, C, true});
       cases.push_back({dt, 1, 32, 384, 8, C, true});
       cases.push_back({dt, 1, 3, 1000, 8, C, false});
+    }
+  // f32: 3xTF32 (ieee, 1e-5) and tf32 (2e-3).
+  for (bool tf32 : {false, true})
+    for (int64_t C : {8, 16, 32, 64}) {
+      for (auto [R, S] : {std::pair<int64_t, int64_t>{1, 1},
+                          {7, 3},
+                          {64, 32},
+                          {129, 32}})
+        for (bool masks : {false, true})
+          cases.push_back({ref::ElementType::F32, 2, S, R, 3, C, masks, tf32});
+      cases.push_back({ref::ElementType::F32, 1, 32, 384, 8, C, true, tf32});
+      cases.push_back({ref::ElementType::F32, 1, 3, 1000, 8, C, false, tf32});
     }
   return cases;
 }

@@ -87,8 +87,16 @@ TEST(RuntimeValidateTest, RejectsUnsupportedHeadDimAndDtype) {
   expectError(a,
               "unsupported head dimension C = 24 (supported: 8, 16, 32, 64)");
   a = validArgs();
+  a.precision = Precision::TF32;
+  expectError(a, "precision tf32 applies only to f32 data, got bf16");
+  a = validArgs();
   a.dtype = DType::F32;
-  expectError(a, "unsupported dtype f32");
+  a.precision = Precision::TF32;
+  Status s = validate(a);
+  EXPECT_TRUE(s.ok()) << s.message();
+  a.vStrides = {3 * 7 * 4 * 16, 7 * 4 * 16, 4 * 16, 18, 1};
+  expectError(a, "v: strides of B, S, R, H must be non-negative multiples "
+                 "of 4 elements");
 }
 
 TEST(RuntimeValidateTest, RejectsNegativeSizes) {
@@ -169,9 +177,9 @@ TEST(RuntimeCreateTest, ReportsMissingDriverOrDevice) {
 TEST(RuntimeEmbeddedTest, EmbedsEveryShippedVariant) {
   std::vector<std::string> names = embeddedVariants();
 #ifdef MSA_EXPECT_EMBEDDED_KERNELS
-  // bf16/f16 x C in {8, 16, 32, 64} x sm_80/sm_90a.
-  ASSERT_EQ(names.size(), 16u);
-  for (const char *dtype : {"bf16", "f16"})
+  // {bf16, f16, f32 (ieee), tf32} x C in {8, 16, 32, 64} x sm_80/sm_90a.
+  ASSERT_EQ(names.size(), 32u);
+  for (const char *dtype : {"bf16", "f16", "f32", "tf32"})
     for (int c : {8, 16, 32, 64})
       for (const char *chip : {"sm_80", "sm_90a"}) {
         std::string name = std::string("msa_pwa_fwd_") + dtype + "_c" +

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "msa/Conversion/LoopBuilder.h"
+#include "msa/Dialect/MSA/IR/MSAOps.h"
 
 using namespace mlir;
 using namespace mlir::msa;
@@ -23,22 +24,45 @@ using namespace mlir::msa;
 namespace {
 
 // GEMM CTA tile (i x (s, c) x j) and its 8 warps, kWarpsM x kWarpsN.
-constexpr int64_t kBM = 128, kBN = 128, kBK = 32, kPad = 8;
+constexpr int64_t kBM = 128, kBN = 128, kBK = 32;
 constexpr int64_t kGemmThreads = 256, kWarpsM = 4, kWarpsN = 2;
 constexpr int64_t kWarpTileM = kBM / kWarpsM, kWarpTileN = kBN / kWarpsN;
-// cp.async pipeline depth; the stages live in dynamic shared memory.
-constexpr int64_t kStages = 4;
-constexpr int64_t kStageBytesA = kBM * (kBK + kPad) * 2,
-                  kStageBytesB = kBK * (kBN + kPad) * 2;
-constexpr int64_t kGemmSharedBytes = kStages * (kStageBytesA + kStageBytesB);
 static_assert(kWarpsM * kWarpsN * 32 == kGemmThreads, "one warp per tile");
 static_assert(kWarpTileM % 16 == 0 && kWarpTileN % 16 == 0, "mma tiles");
-static_assert(kStageBytesA % 128 == 0, "B stages start 128-byte aligned");
-static_assert(kGemmSharedBytes <= 227 * 1024, "shared memory per block");
+
+/// Shared-memory layout of the GEMM for one element size: row padding that
+/// keeps the fragment loads free of bank conflicts, and the cp.async
+/// pipeline depth (the stages live in dynamic shared memory, sized for two
+/// CTAs per SM).
+struct GemmLayout {
+  int64_t elementBytes, chunk; // chunk: elements per 16-byte copy
+  int64_t bk;                  // K (j) extent of a pipeline stage
+  int64_t padA, padB, stages;
+  int64_t stageBytesA() const { return kBM * (bk + padA) * elementBytes; }
+  int64_t stageBytesB() const { return bk * (kBN + padB) * elementBytes; }
+  int64_t sharedBytes() const {
+    return stages * (stageBytesA() + stageBytesB());
+  }
+};
+// 16-bit data: ldmatrix rows of 80 and 272 bytes hit distinct bank groups.
+constexpr GemmLayout kLayout16{2, 8, kBK, 8, 8, 4};
+// f32 data: scalar fragment loads; row strides of 20 and 136 words put the
+// 32 lanes of a load on 32 distinct banks. K stages of 16 keep the unrolled
+// fragment loads (two split operands each in ieee mode) within the
+// registers.
+constexpr GemmLayout kLayout32{4, 4, 16, 4, 8, 4};
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
-std::string typeName(Type t) { return t.isBF16() ? "bf16" : "f16"; }
+std::string typeName(Type t) {
+  return t.isBF16() ? "bf16" : t.isF16() ? "f16" : "f32";
+}
+
+/// The variant's name for its data and precision: bf16, f16, f32 (3xTF32,
+/// f32 accuracy) or tf32.
+std::string kindName(const ForwardVariant &v) {
+  return v.dataType.isF32() && v.tf32 ? "tf32" : typeName(v.dataType);
+}
 
 /// A kernel under construction: its gpu.func, typed parameters, and a loop
 /// builder positioned in its body.
@@ -238,11 +262,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
        index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto smemA = MemRefType::get({kStages, kBM, kBK + kPad}, T,
+  const GemmLayout &L = T.isF32() ? kLayout32 : kLayout16;
+  const int64_t kStages = L.stages;
+  // This kernel's K step (the file-level kBK is the 16-bit one).
+  const int64_t kBK = L.bk;
+  auto smemA = MemRefType::get({kStages, kBM, kBK + L.padA}, T,
                                MemRefLayoutAttrInterface{}, wg);
-  auto smemB = MemRefType::get({kStages, kBK, kBN + kPad}, T,
+  auto smemB = MemRefType::get({kStages, kBK, kBN + L.padB}, T,
                                MemRefLayoutAttrInterface{}, wg);
-  std::string suffix = typeName(T) + "_c" + std::to_string(v.headDim);
+  std::string suffix = kindName(v) + "_c" + std::to_string(v.headDim);
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
   Kernel k(b, loc, "msa_pwa_fwd_" + suffix, kGemmThreads,
            {{"probs", buf(T)},
@@ -275,8 +303,11 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
   // Two CTAs per SM (16 warps) hide the pipeline's latencies better than
-  // one CTA with more registers: ptxas keeps the kernel within 128.
-  k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(2));
+  // one CTA with more registers: ptxas keeps the kernel within 128. The
+  // 3xTF32 kernel holds split operands and would spill at 128; it runs one
+  // CTA per SM.
+  bool threeTF32 = T.isF32() && !v.tf32;
+  k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(threeTF32 ? 1 : 2));
   // Heads vary fastest, then i tiles: the CTAs that read one (s, c) slab of
   // v run together. With H innermost in memory, one head's C channels are a
   // fraction of a DRAM burst (16 bytes at C = 8), so the heads of a slab
@@ -291,14 +322,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value hasMask = k.isNonZero(k.arg(25));
   // The P stages, then the v stages, in dynamic shared memory (more than
   // the 48 KiB of static shared memory; the runtime opts in).
-  info.dynamicSharedBytes = kGemmSharedBytes;
+  info.dynamicSharedBytes = L.sharedBytes();
   Value dyn = gpu::DynamicSharedMemoryOp::create(
       b, loc,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                       MemRefLayoutAttrInterface{}, wg));
   Value sA = memref::ViewOp::create(b, loc, smemA, dyn, lb.c0, ValueRange{});
   Value sB = memref::ViewOp::create(
-      b, loc, smemB, dyn, lb.idx(kStages * kStageBytesA), ValueRange{});
+      b, loc, smemB, dyn, lb.idx(kStages * L.stageBytesA()), ValueRange{});
 
   Value tid = k.tid();
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
@@ -312,14 +343,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
   Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
-  Value Rpm8 = arith::SubIOp::create(b, loc, Rp, c8);
+  Value cChunk = lb.idx(L.chunk);
+  Value RpmChunk = arith::SubIOp::create(b, loc, Rp, cChunk);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
 
   // Chunk q of a tile (two per thread): 16-byte copies, zero-filled where
   // the source is out of range.
   auto chunksOf = [&](int64_t tileElements) {
     SmallVector<Value> ids;
-    for (int64_t q = 0; q < tileElements / 8; q += kGemmThreads)
+    for (int64_t q = 0; q < tileElements / L.chunk; q += kGemmThreads)
       ids.push_back(lb.addi(tid, lb.idx(q)));
     return ids;
   };
@@ -336,16 +368,18 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   };
   SmallVector<ACopy> aCopies;
   for (Value q : aChunks) {
-    Value perRow = lb.idx(kBK / 8);
-    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
+    Value perRow = lb.idx(kBK / L.chunk);
+    Value row = lb.divui(q, perRow),
+          col = lb.muli(lb.remui(q, perRow), cChunk);
     Value i = lb.addi(i0, row);
     aCopies.push_back({row, col, lb.ult(i, R),
                        lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
   }
   SmallVector<BCopy> bCopies;
   for (Value q : bChunks) {
-    Value perRow = lb.idx(kBN / 8);
-    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), c8);
+    Value perRow = lb.idx(kBN / L.chunk);
+    Value row = lb.divui(q, perRow),
+          col = lb.muli(lb.remui(q, perRow), cChunk);
     Value n = lb.addi(n0, col);
     Value s = lb.divui(n, C), c = lb.remui(n, C);
     Value base = lb.addi(lb.linearize({bIdx, k.minui(s, Sm1), h},
@@ -359,20 +393,20 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value j = lb.addi(j0, a.col);
       Value left =
           k.select(lb.ult(j, R), arith::SubIOp::create(b, loc, R, j), lb.c0);
-      Value count = k.select(a.iValid, k.minui(left, c8), lb.c0);
-      Value src = lb.addi(a.rowBase, k.minui(j, Rpm8));
+      Value count = k.select(a.iValid, k.minui(left, cChunk), lb.c0);
+      Value src = lb.addi(a.rowBase, k.minui(j, RpmChunk));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, sA, ValueRange{stage, a.row, a.col}, probs,
-          ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
+          ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
     }
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
       Value valid = lb.andi(lb.ult(j, R), c.sValid);
-      Value count = k.select(valid, c8, lb.c0);
+      Value count = k.select(valid, cChunk, lb.c0);
       Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), k.arg(12)));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, sB, ValueRange{stage, c.row, c.col}, vbuf,
-          ValueRange{src}, b.getIndexAttr(8), count, b.getUnitAttr()));
+          ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
   };
@@ -384,7 +418,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         Value m = lb.load(
             mmask,
             {lb.linearize({bIdx, c.s, j}, {k.arg(22), k.arg(23), k.arg(24)})});
-        for (int64_t e = 0; e < 8; ++e) {
+        for (int64_t e = 0; e < L.chunk; ++e) {
           SmallVector<Value> at = {stage, c.row, lb.addi(c.col, lb.idx(e))};
           lb.store(lb.mul(lb.load(sB, at), m), sB, at);
         }
@@ -407,6 +441,77 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 
   // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
+
+  // f32 data: m16n8k8 tf32 MMAs on fragments read from shared memory. In
+  // tf32 mode each operand is rounded to tf32 once; otherwise (ieee) it is
+  // split x = big + small into two tf32 numbers and the product accumulates
+  // big*small + small*big + big*big (3xTF32), keeping f32 accuracy.
+  Value group = lb.divui(lane, c4), thread = lb.remui(lane, c4);
+  auto toTF32 = [&](Value x) -> Value {
+    return NVVM::ConvertFloatToTF32Op::create(b, loc, i32, x,
+                                              NVVM::FPRoundingMode::RNA);
+  };
+  auto splitTF32 = [&](Value x) -> std::pair<Value, Value> {
+    Value big = toTF32(x);
+    Value rest = lb.sub(x, arith::BitcastOp::create(b, loc, f32, big));
+    return {big, toTF32(rest)};
+  };
+  auto computeF32 = [&](Value stage, SmallVector<Value> &acc,
+                        function_ref<void(int64_t, ValueRange, ValueRange,
+                                          ArrayRef<int64_t>, NVVM::MMATypes)>
+                            mmaInto) {
+    (void)acc;
+    for (int64_t ks = 0; ks < kBK; ks += 8) {
+      SmallVector<SmallVector<Value>> aBig(kMT), aSmall(kMT), bBig(kNT),
+          bSmall(kNT);
+      auto operand = [&](Value buffer, Value r, Value c,
+                         SmallVector<Value> &big, SmallVector<Value> &small) {
+        Value x = memref::LoadOp::create(b, loc, buffer,
+                                         ValueRange{stage, r, c});
+        if (v.tf32) {
+          big.push_back(toTF32(x));
+          return;
+        }
+        auto [hi, lo] = splitTF32(x);
+        big.push_back(hi);
+        small.push_back(lo);
+      };
+      for (int64_t mt = 0; mt < kMT; ++mt) {
+        Value r0 = lb.addi(lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
+                                   lb.idx(mt * 16)),
+                           group);
+        Value r1 = lb.addi(r0, c8);
+        Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
+        // a0 (g, t), a1 (g + 8, t), a2 (g, t + 4), a3 (g + 8, t + 4).
+        for (auto [r, c] : {std::pair<Value, Value>{r0, k0},
+                            {r1, k0},
+                            {r0, k1},
+                            {r1, k1}})
+          operand(sA, r, c, aBig[mt], aSmall[mt]);
+      }
+      // One n8 tile of B at a time: its fragments are used right away, so
+      // few of them are live at once.
+      for (int64_t nt = 0; nt < kNT; ++nt) {
+        Value n = lb.addi(lb.addi(lb.muli(wn, lb.idx(kWarpTileN)),
+                                  lb.idx(nt * 8)),
+                          group);
+        Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
+        // b0 (k = t, n = g), b1 (k = t + 4, n = g).
+        operand(sB, k0, n, bBig[nt], bSmall[nt]);
+        operand(sB, k1, n, bBig[nt], bSmall[nt]);
+        for (int64_t mt = 0; mt < kMT; ++mt) {
+          int64_t base = (mt * kNT + nt) * 4;
+          if (!v.tf32) {
+            mmaInto(base, aBig[mt], bSmall[nt], {16, 8, 8},
+                    NVVM::MMATypes::tf32);
+            mmaInto(base, aSmall[mt], bBig[nt], {16, 8, 8},
+                    NVVM::MMATypes::tf32);
+          }
+          mmaInto(base, aBig[mt], bBig[nt], {16, 8, 8}, NVVM::MMATypes::tf32);
+        }
+      }
+    }
+  };
   SmallVector<Value> zeros(kMT * kNT * 4, lb.f32(0.0));
   Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK);
@@ -433,45 +538,51 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           scf::YieldOp::create(b, loc);
         });
         SmallVector<Value> acc(accIn.begin(), accIn.end());
-        for (int64_t ks = 0; ks < kBK; ks += 16) {
-          SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
-          for (int64_t mt = 0; mt < kMT; ++mt) {
-            Value row = lb.addi(
-                lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)),
-                lb.remui(lane, c16));
-            Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
-            Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
-                                                ValueRange{stage, row, col},
-                                                /*transpose=*/false, 4u);
-            for (int64_t r = 0; r < 4; ++r)
-              a[mt].push_back(pack(f, r));
-          }
-          for (int64_t np = 0; np < kNT / 2; ++np) {
-            Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
-            Value col = lb.addi(
-                lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(np * 16)),
-                lb.muli(lb.divui(lane, c16), c8));
-            Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
-                                                ValueRange{stage, row, col},
-                                                /*transpose=*/true, 4u);
-            bf[2 * np] = {pack(f, 0), pack(f, 1)};
-            bf[2 * np + 1] = {pack(f, 2), pack(f, 3)};
-          }
-          for (int64_t mt = 0; mt < kMT; ++mt)
-            for (int64_t nt = 0; nt < kNT; ++nt) {
-              int64_t base = (mt * kNT + nt) * 4;
-              auto mma = NVVM::MmaOp::create(
-                  b, loc, accType, a[mt], bf[nt],
-                  ArrayRef<Value>(acc).slice(base, 4),
-                  ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-                  std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
-                  std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                                 NVVM::MMALayout::col});
+        auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
+                           ArrayRef<int64_t> shape, NVVM::MMATypes type) {
+          auto mma = NVVM::MmaOp::create(
+              b, loc, accType, a, bv, ArrayRef<Value>(acc).slice(base, 4),
+              shape, std::nullopt, std::nullopt,
+              std::array<NVVM::MMATypes, 2>{type, type},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                             NVVM::MMALayout::col});
+          for (int64_t r = 0; r < 4; ++r)
+            acc[base + r] = LLVM::ExtractValueOp::create(
+                b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+        };
+        if (T.isF32())
+          computeF32(stage, acc, mmaInto);
+        else
+          for (int64_t ks = 0; ks < kBK; ks += 16) {
+            SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
+            for (int64_t mt = 0; mt < kMT; ++mt) {
+              Value row = lb.addi(
+                  lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)),
+                  lb.remui(lane, c16));
+              Value col =
+                  lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
+              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
+                                                  ValueRange{stage, row, col},
+                                                  /*transpose=*/false, 4u);
               for (int64_t r = 0; r < 4; ++r)
-                acc[base + r] = LLVM::ExtractValueOp::create(
-                    b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+                a[mt].push_back(pack(f, r));
             }
-        }
+            for (int64_t np = 0; np < kNT / 2; ++np) {
+              Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
+              Value col = lb.addi(
+                  lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(np * 16)),
+                  lb.muli(lb.divui(lane, c16), c8));
+              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
+                                                  ValueRange{stage, row, col},
+                                                  /*transpose=*/true, 4u);
+              bf[2 * np] = {pack(f, 0), pack(f, 1)};
+              bf[2 * np + 1] = {pack(f, 2), pack(f, 3)};
+            }
+            for (int64_t mt = 0; mt < kMT; ++mt)
+              for (int64_t nt = 0; nt < kNT; ++nt)
+                mmaInto((mt * kNT + nt) * 4, a[mt], bf[nt], {16, 8, 16},
+                        ptxType);
+          }
         // Every warp is done with this stage before it is refilled.
         gpu::BarrierOp::create(b, loc);
         scf::YieldOp::create(b, loc, acc);
@@ -515,16 +626,17 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 } // namespace
 
 std::string ForwardVariant::name() const {
-  return "msa_pwa_fwd_" + typeName(dataType) + "_c" + std::to_string(headDim) +
+  return "msa_pwa_fwd_" + kindName(*this) + "_c" + std::to_string(headDim) +
          "_" + chip;
 }
 
 std::array<int64_t, 3> mlir::msa::forwardTileSizes() { return {kBM, kBN, kBK}; }
 
 std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
-  if (!variant.dataType ||
-      !(variant.dataType.isBF16() || variant.dataType.isF16()))
-    return "the GPU forward supports bf16 and f16 data";
+  if (!variant.dataType || !isSupportedDataType(variant.dataType))
+    return "the GPU forward supports bf16, f16 and f32 data";
+  if (variant.tf32 && !variant.dataType.isF32())
+    return "precision tf32 applies only to f32 data";
   if (!llvm::is_contained({8, 16, 32, 64}, variant.headDim))
     return "head dimension C must be 8, 16, 32 or 64, got " +
            std::to_string(variant.headDim);

@@ -36,7 +36,8 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
                                            ForwardVariant &variant) {
   auto vType = cast<MemRefType>(op.getV().getType());
   variant =
-      ForwardVariant{vType.getElementType(), vType.getDimSize(4), chip.str()};
+      ForwardVariant{vType.getElementType(), vType.getDimSize(4), chip.str(),
+                     op.getPrecision() == Precision::tf32};
   if (ShapedType::isDynamic(variant.headDim))
     return "the head dimension C of 'v' must be static";
   if (std::string why = checkForwardVariant(variant); !why.empty())

@@ -20,6 +20,7 @@
 // CHECK:         gpu.func @msa_pwa_probs_bf16
 // CHECK:         gpu.func @msa_pwa_fwd_bf16_c32
 // CHECK-NOT:   gpu.module
+// CHECK:       // -----
 func.func @forward(%v: memref<?x?x?x8x32xbf16>, %bias: memref<?x?x?x8xbf16>,
                    %g: memref<?x?x?x8x32xbf16>, %pm: memref<?x?x?xbf16>,
                    %out: memref<?x?x?x8x32xbf16>, %lse: memref<?x8x?xf32>,
@@ -37,12 +38,24 @@ func.func @forward(%v: memref<?x?x?x8x32xbf16>, %bias: memref<?x?x?x8xbf16>,
 
 // -----
 
+// f32 data with the op's precision: "f32" (3xTF32, the ieee default) and
+// "tf32" variants, each in its own gpu.module.
+// CHECK-LABEL: func.func @f32_data(
+// CHECK:         gpu.launch_func  @msa_pwa_fwd_f32_c8_sm_90a::@msa_pwa_probs_f32
+// CHECK:         gpu.launch_func  @msa_pwa_fwd_f32_c8_sm_90a::@msa_pwa_fwd_f32_c8
+// CHECK:         gpu.launch_func  @msa_pwa_fwd_tf32_c8_sm_90a::@msa_pwa_probs_f32
+// CHECK:         gpu.launch_func  @msa_pwa_fwd_tf32_c8_sm_90a::@msa_pwa_fwd_tf32_c8
+// CHECK-DAG:   gpu.module @msa_pwa_fwd_f32_c8_sm_90a
+// CHECK-DAG:   gpu.module @msa_pwa_fwd_tf32_c8_sm_90a
 func.func @f32_data(%v: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
-                    %g: memref<1x2x3x4x8xf32>, %out: memref<1x2x3x4x8xf32>) {
-  // expected-error @+1 {{'msa.pair_weighted_average' op cannot be lowered to the GPU kernels: the GPU forward supports bf16 and f16 data}}
+                    %g: memref<1x2x3x4x8xf32>, %out: memref<1x2x3x4x8xf32>,
+                    %out2: memref<1x2x3x4x8xf32>) {
   msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
       bias(%bias : memref<1x3x3x4xf32>) gate(%g : memref<1x2x3x4x8xf32>)
       out(%out : memref<1x2x3x4x8xf32>)
+  msa.pair_weighted_average v(%v : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>) gate(%g : memref<1x2x3x4x8xf32>)
+      out(%out2 : memref<1x2x3x4x8xf32>) {precision = #msa.precision<tf32>}
   return
 }
 

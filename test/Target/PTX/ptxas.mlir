@@ -4,7 +4,7 @@
 
 // RUN: rm -rf %t && msa-codegen --all -o %t > %t.list
 // RUN: FileCheck %s --check-prefix=LIST < %t.list
-// LIST-COUNT-32: wrote
+// LIST-COUNT-64: wrote
 
 // RUN: FileCheck %s --check-prefix=PTX80 < %t/msa_pwa_fwd_bf16_c64_sm_80.ptx
 // PTX80: .target sm_80
@@ -21,15 +21,26 @@
 // PTX90: .target sm_90a
 // PTX90: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 
+// f32 data: tf32 MMAs on operands rounded with cvt.rna (3xTF32 in ieee mode).
+// RUN: FileCheck %s --check-prefix=F32 < %t/msa_pwa_fwd_f32_c32_sm_80.ptx
+// RUN: FileCheck %s --check-prefix=F32 < %t/msa_pwa_fwd_tf32_c32_sm_80.ptx
+// F32-DAG: .visible .entry msa_pwa_probs_f32(
+// F32-DAG: cvt.rna.tf32.f32
+// F32-DAG: mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+// RUN: FileCheck %s --check-prefix=PREC-IEEE < %t/msa_pwa_fwd_f32_c32_sm_80.json
+// PREC-IEEE: "precision": "ieee"
+// RUN: FileCheck %s --check-prefix=PREC-TF32 < %t/msa_pwa_fwd_tf32_c32_sm_80.json
+// PREC-TF32: "precision": "tf32"
+
 // RUN: for f in %t/*_sm_80.ptx; do %ptxas -arch=sm_80 -v $f -o %t/a.cubin || exit 1; done 2> %t/sm80.log
 // RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm80.log
 // RUN: for f in %t/*_sm_90a.ptx; do %ptxas -arch=sm_90a -v $f -o %t/a.cubin || exit 1; done 2> %t/sm90.log
 // RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm90.log
-// 8 files a chip, each with 2 entries, none of which spills.
-// SPILLS-COUNT-16: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// 16 files a chip, each with 2 entries, none of which spills.
+// SPILLS-COUNT-32: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // SPILLS-NOT: bytes spill stores
 // RUN: cat %t/sm80.log %t/sm90.log | grep "spill stores" > %t/spills.txt
-// RUN: count 32 < %t/spills.txt
+// RUN: count 64 < %t/spills.txt
 // RUN: not grep -v " 0 bytes spill stores, 0 bytes spill loads" %t/spills.txt
 
 // RUN: FileCheck %s --check-prefix=JSON < %t/msa_pwa_fwd_bf16_c32_sm_90a.json

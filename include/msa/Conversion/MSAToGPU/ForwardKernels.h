@@ -12,6 +12,7 @@
 //      that every row starts 16-byte aligned. P is B*H*R*Rp elements: R^2*H
 //      per batch, the size of the bias itself, never S*R^2.
 //   2. `fwd`: per (b, h) the tensor-core GEMM out = P x v' with M = R (i),
+//      (for f32 data: m16n8k8 tf32 MMAs, three per product in ieee mode),
 //      N = S*C ((s, c), c contiguous), K = R (j): 64x64 CTA tiles, 32-wide K
 //      steps through a two-stage cp.async pipeline into padded shared memory,
 //      ldmatrix (A plain, B transposed) and mma.sync m16n8k16 with f32
@@ -36,11 +37,13 @@ namespace msa {
 
 /// What a forward kernel set is specialized for.
 struct ForwardVariant {
-  Type dataType;    // bf16 or f16 (the tensor-core operand type)
-  int64_t headDim;  // C: 8, 16, 32 or 64
-  std::string chip; // sm_80 or sm_90a
+  Type dataType;     // bf16, f16 or f32
+  int64_t headDim;   // C: 8, 16, 32 or 64
+  std::string chip;  // sm_80 or sm_90a
+  bool tf32 = false; // f32 only: tf32 operands instead of 3xTF32 (ieee)
 
-  /// e.g. "msa_pwa_fwd_bf16_c32_sm_90a".
+  /// e.g. "msa_pwa_fwd_bf16_c32_sm_90a"; f32 variants are named "f32"
+  /// (ieee) and "tf32".
   std::string name() const;
 };
 

@@ -45,6 +45,10 @@ private:
 /// Element type of the data tensors (v, bias, gate, masks, out).
 enum class DType { BF16, F16, F32 };
 
+/// How f32 data reaches the tensor cores: `IEEE` keeps f32 accuracy
+/// (3xTF32), `TF32` rounds the operands to tf32. bf16/f16 take `IEEE`.
+enum class Precision { IEEE, TF32 };
+
 /// Size of one element of `dtype` in bytes.
 size_t elementSize(DType dtype);
 /// "bf16", "f16" or "f32".
@@ -58,6 +62,7 @@ const char *dtypeName(DType dtype);
 struct ForwardArgs {
   int64_t B = 0, S = 0, R = 0, H = 0, C = 0;
   DType dtype = DType::BF16;
+  Precision precision = Precision::IEEE;
   const void *v = nullptr;
   const void *bias = nullptr;
   const void *gate = nullptr;
@@ -136,7 +141,8 @@ private:
     int64_t tileM = 0, tileN = 0; // the GEMM's CTA tile over i and (s, c)
   };
   Status variant(const std::string &name, const std::string &dtype,
-                 int64_t headDim, const Variant *&loaded);
+                 const std::string &kind, int64_t headDim,
+                 const Variant *&loaded);
 
   std::string kernelDir, chipName;
   void *context = nullptr;

@@ -20,6 +20,7 @@ extern "C" {
 typedef struct msa_runtime msa_runtime;
 
 enum msa_dtype { MSA_DTYPE_BF16 = 0, MSA_DTYPE_F16 = 1, MSA_DTYPE_F32 = 2 };
+enum msa_precision { MSA_PRECISION_IEEE = 0, MSA_PRECISION_TF32 = 1 };
 
 /* Forward arguments; see msa::runtime::ForwardArgs. Strides are in elements;
  * all-zero stride arrays mean the dense row-major layout. Optional pointers
@@ -34,6 +35,7 @@ typedef struct msa_forward_args {
   int64_t bias_strides[4];
   int64_t pair_mask_strides[3], msa_mask_strides[3];
   double inf;
+  int32_t precision; /* enum msa_precision */
 } msa_forward_args;
 
 /* Creates a runtime bound to the calling thread's current CUDA context (or
