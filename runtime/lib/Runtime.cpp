@@ -35,6 +35,11 @@ const char *dtypeName(DType dtype) {
 
 namespace {
 
+// The launch ABI of msa-codegen's forward kernels (checked against each
+// variant's metadata when it is loaded): block sizes and parameter counts.
+constexpr int64_t kProbsBlock = 128, kProbsParams = 18;
+constexpr int64_t kGemmBlock = 256, kGemmParams = 26;
+
 /// Row-major strides of `shape` when `strides` is all zeros.
 template <size_t N>
 std::array<int64_t, N> stridesOrDense(const std::array<int64_t, N> &strides,
@@ -333,6 +338,28 @@ bool kernelMetadataInt(const std::string &json, const std::string &entry,
   return true;
 }
 
+/// The x block size and the number of parameters of kernel `entry`, as its
+/// metadata object lists them ("block": [x, y, z], "params": [{...}, ...]).
+bool kernelLaunchFacts(const std::string &json, const std::string &entry,
+                       int64_t &blockX, int64_t &numParams) {
+  size_t at = json.find("\"entry\": \"" + entry + "\"");
+  if (at == std::string::npos)
+    return false;
+  size_t open = json.rfind('{', at);
+  size_t block = json.find("\"block\": [", open);
+  size_t params = json.find("\"params\": [", at);
+  if (open == std::string::npos || block == std::string::npos ||
+      block > at || params == std::string::npos)
+    return false;
+  blockX = std::strtoll(json.c_str() + block + 10, nullptr, 10);
+  size_t end = json.find(']', params + 11);
+  numParams = 0;
+  for (size_t t = json.find("\"type\":", params); t < end;
+       t = json.find("\"type\":", t + 1))
+    ++numParams;
+  return end != std::string::npos;
+}
+
 Status readFile(const std::string &path, std::string &text) {
   std::ifstream file(path);
   if (!file)
@@ -390,6 +417,23 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   if (!topLevel("bm", tileM) || !topLevel("bn", tileN))
     return Status::error("the metadata of kernel variant '" + name +
                          "' lacks the GEMM tile sizes");
+  // The launch code below is written for these kernels' ABI: check the
+  // metadata agrees before anything is launched.
+  for (auto [entry, block, params] :
+       {std::tuple<std::string, int64_t, int64_t>{"msa_pwa_probs_" + dtype,
+                                                  kProbsBlock, kProbsParams},
+        {gemmName, kGemmBlock, kGemmParams}}) {
+    int64_t blockX = 0, numParams = 0;
+    if (!kernelLaunchFacts(json, entry, blockX, numParams))
+      return Status::error("the metadata of kernel variant '" + name +
+                           "' does not describe kernel '" + entry + "'");
+    if (blockX != block || numParams != params)
+      return Status::error(
+          "kernel '" + entry + "' takes " + std::to_string(numParams) +
+          " parameters and blocks of " + std::to_string(blockX) +
+          " threads per its metadata; this runtime launches it with " +
+          std::to_string(params) + " and " + std::to_string(block));
+  }
   const Driver *d = driver();
   int optin = 0;
   d->cuDeviceGetAttribute(
@@ -481,7 +525,7 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   int64_t B = a.B, S = a.S, R = a.R, H = a.H,
           hasPairMask = a.pairMask != nullptr, hasLse = a.lse != nullptr;
   float inf = static_cast<float>(a.inf);
-  std::vector<void *> probsParams = {&bias,
+  std::array<void *, kProbsParams> probsParams = {&bias,
                                      &pairMask,
                                      &probs,
                                      &lse,
@@ -500,9 +544,9 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
                                      &hasLse,
                                      &inf};
   Status status = Status::success();
-  if (CUresult r =
-          d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1, 128, 1, 1, 0,
-                            stream, probsParams.data(), nullptr);
+  if (CUresult r = d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1,
+                                     unsigned(kProbsBlock), 1, 1, 0, stream,
+                                     probsParams.data(), nullptr);
       r != CUDA_SUCCESS)
     status = driverError("cuLaunchKernel", r, "kernel '" + probsName + "'");
 
@@ -510,7 +554,7 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
     CUdeviceptr v = ptr(a.v), gate = ptr(a.gate), out = ptr(a.out);
     CUdeviceptr msaMask = a.msaMask ? ptr(a.msaMask) : v;
     int64_t hasMsaMask = a.msaMask != nullptr;
-    std::vector<void *> gemmParams = {&probs,
+    std::array<void *, kGemmParams> gemmParams = {&probs,
                                       &v,
                                       &gate,
                                       &msaMask,
@@ -547,7 +591,8 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
              gy = unsigned((R + kernels->tileM - 1) / kernels->tileM),
              gz = unsigned(gridZ);
     if (status)
-      if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz, 256, 1, 1,
+      if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz,
+                                         unsigned(kGemmBlock), 1, 1,
                                          kernels->gemmSharedBytes, stream,
                                          gemmParams.data(), nullptr);
           r != CUDA_SUCCESS)
