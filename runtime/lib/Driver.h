@@ -30,6 +30,8 @@ struct Driver {
   X(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2")                 \
   X(cuCtxGetCurrent, "cuCtxGetCurrent")                                        \
   X(cuCtxSetCurrent, "cuCtxSetCurrent")                                        \
+  X(cuCtxPushCurrent, "cuCtxPushCurrent_v2")                                   \
+  X(cuCtxPopCurrent, "cuCtxPopCurrent_v2")                                     \
   X(cuCtxGetDevice, "cuCtxGetDevice")                                          \
   X(cuModuleLoadDataEx, "cuModuleLoadDataEx")                                  \
   X(cuModuleUnload, "cuModuleUnload")                                          \

@@ -10,6 +10,7 @@
 #include "Driver.h"
 #include "EmbeddedKernels.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -111,14 +112,16 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
   if (!(a.inf > 0) || a.inf > 3.0e38)
     return Status::error("inf must be positive and finite in f32, got " +
                          std::to_string(a.inf));
-  // Launch limits: the probs grid is (R, B), the GEMM grid's z is B*H.
+  // Launch limits: the probs grid is (R, B); the GEMM grid is (B*H,
+  // ceil(R/128), ceil(S*C/128)) (y and z at most 65535).
   int64_t bh;
   if (__builtin_mul_overflow(a.B, a.H, &bh) || a.B > 65535 || bh > 65535)
     return Status::error("B*H = " + std::to_string(a.B) + "*" +
                          std::to_string(a.H) +
                          " exceeds the supported 65535 (B <= 65535 too)");
-  if (a.R > (int64_t(1) << 31) - 64)
-    return Status::error("R = " + std::to_string(a.R) + " is too large");
+  if (a.R > int64_t(65535) * 128)
+    return Status::error("R = " + std::to_string(a.R) +
+                         " exceeds the supported 65535*128");
   if (a.S > (int64_t(65535) * 64) / a.C)
     return Status::error("S*C = " + std::to_string(a.S) + "*" +
                          std::to_string(a.C) +
@@ -160,9 +163,34 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
     if (s < 0)
       return Status::error("strides must be non-negative");
 
+  // out must not overlap itself: ordered by stride, each dimension's stride
+  // must step over everything the smaller-strided dimensions span.
+  {
+    std::array<int64_t, 5> shape = {a.B, a.S, a.R, a.H, a.C};
+    std::array<int, 5> order = {0, 1, 2, 3, 4};
+    std::sort(order.begin(), order.end(), [&](int x, int y) {
+      return layout.out[x] < layout.out[y];
+    });
+    int64_t span = 1; // elements covered by the dimensions so far
+    for (int d : order) {
+      if (shape[d] <= 1)
+        continue;
+      if (layout.out[d] < span)
+        return Status::error(
+            "out: strides make elements overlap (dimension " +
+            std::to_string(d) + " has stride " + std::to_string(layout.out[d]) +
+            " inside a span of " + std::to_string(span) + ")");
+      int64_t next;
+      if (__builtin_mul_overflow(layout.out[d], shape[d], &next))
+        break; // extent() reports the overflow
+      span = next;
+    }
+  }
+
   int64_t rp = (a.R + 7) / 8 * 8, probs;
   if (__builtin_mul_overflow(bh, a.R, &probs) ||
-      __builtin_mul_overflow(probs, rp, &probs))
+      __builtin_mul_overflow(probs, rp, &probs) ||
+      __builtin_mul_overflow(probs, int64_t(elementSize(a.dtype)), &probs))
     return Status::error("the probabilities buffer B*H*R*roundup(R, 8) "
                          "overflows 64 bits");
   size_t es = elementSize(a.dtype);
@@ -269,6 +297,8 @@ Status Runtime::create(const std::string &kernelDir,
       return driverError("cuDeviceGet", r);
     if (CUresult r = d->cuDevicePrimaryCtxRetain(&ctx, dev); r != CUDA_SUCCESS)
       return driverError("cuDevicePrimaryCtxRetain", r);
+    rt->device = dev;
+    rt->context = ctx;
     rt->ownsPrimaryContext = true;
     if (CUresult r = d->cuCtxSetCurrent(ctx); r != CUDA_SUCCESS)
       return driverError("cuCtxSetCurrent", r);
@@ -374,6 +404,7 @@ Status readFile(const std::string &path, std::string &text) {
 Status Runtime::variant(const std::string &name, const std::string &dtype,
                         const std::string &kind, int64_t headDim,
                         const Variant *&loaded) {
+  std::lock_guard<std::mutex> lock(variantsMutex);
   if (auto it = variants.find(name); it != variants.end()) {
     loaded = &it->second;
     return Status::success();
@@ -494,6 +525,18 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   if (a.B == 0 || a.R == 0 || a.H == 0 || (a.S == 0 && !a.lse))
     return Status::success();
   const Driver *d = driver();
+  // Modules, functions and the pool belong to this runtime's context: make
+  // it current for this call, whatever the calling thread had current.
+  if (CUresult r = d->cuCtxPushCurrent(static_cast<CUcontext>(context));
+      r != CUDA_SUCCESS)
+    return driverError("cuCtxPushCurrent", r);
+  struct PopContext {
+    const Driver *d;
+    ~PopContext() {
+      CUcontext popped;
+      d->cuCtxPopCurrent(&popped);
+    }
+  } popContext{d};
   std::string dt = dtypeName(a.dtype);
   // f32 variants are named for their precision: "f32" (ieee) or "tf32".
   std::string kind = a.precision == Precision::TF32 ? "tf32" : dt;

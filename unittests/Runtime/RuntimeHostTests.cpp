@@ -124,8 +124,12 @@ TEST(RuntimeValidateTest, RejectsOverflowingSizes) {
   a.B = 255;
   a.H = 255;
   a.S = 1;
-  a.R = (int64_t(1) << 31) - 100;
+  a.R = int64_t(65535) * 128;
+  a.dtype = DType::F32; // 4-byte elements: the P buffer's bytes overflow
   expectError(a, "overflows 64 bits");
+  a = validArgs();
+  a.R = int64_t(65535) * 128 + 1;
+  expectError(a, "R = 8388481 exceeds the supported 65535*128");
   a = validArgs();
   a.S = int64_t(1) << 40;
   expectError(a, "exceeds the supported 65535*64");
@@ -138,6 +142,16 @@ TEST(RuntimeValidateTest, RejectsOverlappingOutputs) {
   ForwardArgs a = validArgs();
   a.out = const_cast<void *>(a.gate);
   expectError(a, "out overlaps gate; outputs must not alias other tensors");
+  // Heads written to one place: out overlaps itself.
+  a = validArgs();
+  a.outStrides = {3 * 7 * 4 * 16, 7 * 4 * 16, 4 * 16, 0, 1};
+  expectError(a, "out: strides make elements overlap (dimension 3 has "
+                 "stride 0 inside a span of 1)");
+  // Permuted but disjoint strides are fine.
+  a = validArgs();
+  a.outStrides = {3 * 7 * 4 * 16, 16, 3 * 4 * 16, 3 * 16, 1};
+  Status s = validate(a);
+  EXPECT_TRUE(s.ok()) << s.message();
 }
 
 TEST(RuntimeValidateTest, RejectsBadInf) {

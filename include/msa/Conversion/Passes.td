@@ -46,9 +46,15 @@ def ConvertMSAToGPU : Pass<"convert-msa-to-gpu", "::mlir::ModuleOp"> {
     launched when B, H or R is 0, and the GEMM not when S is 0.
 
     Preconditions (otherwise the op is left alone and the pass fails with an
-    error on it): bf16 or f16 data with `bias` and masks in the data type, a
-    static head dimension C in {8, 16, 32, 64}, and operands whose layouts
-    have a static zero offset and a contiguous innermost dimension.
+    error on it): bf16, f16 or f32 data with `bias` and masks in the data
+    type, a static head dimension C in {8, 16, 32, 64}, operands whose
+    layouts have a static zero offset and a contiguous innermost dimension,
+    static strides of `v` that are multiples of 16 bytes, and static sizes
+    within the launch grid (B <= 65535, ceil(R/128) and ceil(S*C/128) <=
+    65535). Not checked, the caller's to guarantee: dynamic strides of `v`
+    that are multiples of 16 bytes, 16-byte aligned buffers (as allocators
+    return), and dynamic sizes within the grid limits; the runtime checks
+    all of these before its launches.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",

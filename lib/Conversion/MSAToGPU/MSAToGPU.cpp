@@ -60,6 +60,32 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
   if (op.getLse() &&
       !cast<MemRefType>(op.getLse().getType()).getLayout().isIdentity())
     return "lse must be dense";
+  // v is copied in 16-byte pieces: its strides over B, S, R, H must be
+  // multiples of 16 bytes. Static strides are checked here; dynamic ones
+  // (and the base address, 16-byte aligned by every allocator) are the
+  // caller's precondition, as documented on the pass.
+  SmallVector<int64_t> vStrides;
+  int64_t vOffset;
+  (void)vType.getStridesAndOffset(vStrides, vOffset);
+  int64_t chunk = 16 / (vType.getElementTypeBitWidth() / 8);
+  for (int64_t d = 0; d < 4; ++d)
+    if (!ShapedType::isDynamic(vStrides[d]) && vStrides[d] % chunk != 0)
+      return "the strides of 'v' over B, S, R, H must be multiples of 16 "
+             "bytes, got " +
+             std::to_string(vStrides[d]) + " elements for dimension " +
+             std::to_string(d);
+  // Launch limits (grid y and z), for the sizes known statically.
+  auto known = [](int64_t x) { return !ShapedType::isDynamic(x); };
+  ArrayRef<int64_t> shape = vType.getShape();
+  std::array<int64_t, 3> tiles = forwardTileSizes();
+  if (known(shape[0]) && shape[0] > 65535)
+    return "B must be at most 65535";
+  if (known(shape[2]) && (shape[2] + tiles[0] - 1) / tiles[0] > 65535)
+    return "R is too large for the launch grid";
+  if (known(shape[1]) && (shape[1] * variant.headDim + tiles[1] - 1) /
+                                 tiles[1] >
+                             65535)
+    return "S*C is too large for the launch grid";
   return "";
 }
 
@@ -113,7 +139,7 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
   Value hasMsaMask = lb.idx(op.getMsaMask() ? 1 : 0);
   Value hasLse = lb.idx(op.getLse() ? 1 : 0);
   Value inf = arith::ConstantOp::create(
-      b, loc, b.getF32FloatAttr(op.getInf().convertToFloat()));
+      b, loc, b.getF32FloatAttr(static_cast<float>(op.getInf().convertToDouble())));
 
   auto nonZero = [&](Value x) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, lb.c0);

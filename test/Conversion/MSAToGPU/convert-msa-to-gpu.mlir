@@ -91,3 +91,28 @@ func.func @head_dim_12(%v: memref<1x2x3x4x12xf16>, %bias: memref<1x3x3x4xf16>,
       out(%out : memref<1x2x3x4x12xf16>)
   return
 }
+
+// -----
+
+// v is copied in 16-byte pieces: a stride of 9 bf16 elements cannot be.
+func.func @unaligned_v_stride(%v: memref<1x2x16x2x8xbf16, strided<[576, 288, 18, 9, 1]>>,
+                              %bias: memref<1x16x16x2xbf16>,
+                              %g: memref<1x2x16x2x8xbf16>,
+                              %out: memref<1x2x16x2x8xbf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: the strides of 'v' over B, S, R, H must be multiples of 16 bytes, got 18 elements for dimension 2}}
+  msa.pair_weighted_average v(%v : memref<1x2x16x2x8xbf16, strided<[576, 288, 18, 9, 1]>>)
+      bias(%bias : memref<1x16x16x2xbf16>) gate(%g : memref<1x2x16x2x8xbf16>)
+      out(%out : memref<1x2x16x2x8xbf16>)
+  return
+}
+
+// -----
+
+func.func @too_many_columns(%v: memref<1x1048576x3x4x64xf16>, %bias: memref<1x3x3x4xf16>,
+                            %g: memref<1x1048576x3x4x64xf16>, %out: memref<1x1048576x3x4x64xf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: S*C is too large for the launch grid}}
+  msa.pair_weighted_average v(%v : memref<1x1048576x3x4x64xf16>)
+      bias(%bias : memref<1x3x3x4xf16>) gate(%g : memref<1x1048576x3x4x64xf16>)
+      out(%out : memref<1x1048576x3x4x64xf16>)
+  return
+}

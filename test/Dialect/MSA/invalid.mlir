@@ -475,6 +475,19 @@ func.func @fused_dim_lse_r(%x: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>
 
 // -----
 
+// Finite in f64 but not in f32, where the kernels compute.
+func.func @fused_inf_beyond_f32(%x: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
+                                %out: memref<1x2x3x4x8xf32>) {
+  // expected-error @+1 {{'msa.pair_weighted_average' op attribute 'inf' must be positive and finite, got 1.000000e+39}}
+  msa.pair_weighted_average v(%x : memref<1x2x3x4x8xf32>)
+      bias(%bias : memref<1x3x3x4xf32>)
+      gate(%x : memref<1x2x3x4x8xf32>)
+      out(%out : memref<1x2x3x4x8xf32>) {inf = 1.0e+39 : f64}
+  return
+}
+
+// -----
+
 func.func @fused_inf_zero(%x: memref<1x2x3x4x8xf32>, %bias: memref<1x3x3x4xf32>,
                           %out: memref<1x2x3x4x8xf32>) {
   // expected-error @+1 {{'msa.pair_weighted_average' op attribute 'inf' must be positive and finite, got 0.000000e+00}}

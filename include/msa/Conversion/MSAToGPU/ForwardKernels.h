@@ -12,14 +12,16 @@
 //      that every row starts 16-byte aligned. P is B*H*R*Rp elements: R^2*H
 //      per batch, the size of the bias itself, never S*R^2.
 //   2. `fwd`: per (b, h) the tensor-core GEMM out = P x v' with M = R (i),
-//      (for f32 data: m16n8k8 tf32 MMAs, three per product in ieee mode),
-//      N = S*C ((s, c), c contiguous), K = R (j): 64x64 CTA tiles, 32-wide K
-//      steps through a two-stage cp.async pipeline into padded shared memory,
-//      ldmatrix (A plain, B transposed) and mma.sync m16n8k16 with f32
-//      accumulators in registers; the msa mask scales the v tile in shared
-//      memory; the sigmoid gate is applied in the epilogue, fused with the
-//      store. Boundary tiles are zero-filled by predicated copies, so any
-//      R >= 1 and S >= 1 work. Offsets are 64-bit.
+//      N = S*C ((s, c), c contiguous), K = R (j): 128x128 CTA tiles, 8 warps,
+//      2 CTAs per SM (one for 3xTF32), a cp.async pipeline in dynamic shared
+//      memory (4 stages of K = 32 for 16-bit data, 4 of K = 16 for f32) with
+//      padded rows, ldmatrix (A plain, B transposed) and mma.sync m16n8k16
+//      for bf16/f16, scalar fragment loads and m16n8k8 tf32 MMAs for f32
+//      (three per product in ieee mode), f32 accumulators in registers; the
+//      msa mask scales the v tile in shared memory; the sigmoid gate is
+//      applied in the epilogue, fused with the store. Boundary tiles are
+//      zero-filled by predicated copies, so any R >= 1 and S >= 1 work.
+//      Offsets are 64-bit. Grid: (B*H, ceil(R/128), ceil(S*C/128)).
 //
 //===----------------------------------------------------------------------===//
 

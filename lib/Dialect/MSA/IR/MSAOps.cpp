@@ -142,7 +142,8 @@ std::string checkBiasElementType(StringRef name, Value value, Type dataType) {
 }
 
 std::string checkInf(double inf) {
-  if (std::isfinite(inf) && inf > 0)
+  // The kernels compute in f32: inf must be finite there too.
+  if (std::isfinite(inf) && inf > 0 && inf <= 3.4028234663852886e38)
     return "";
   std::string why;
   llvm::raw_string_ostream os(why);

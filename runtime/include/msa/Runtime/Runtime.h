@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -127,8 +128,9 @@ public:
   /// The chip the kernels are selected for ("sm_80" or "sm_90a").
   const std::string &chip() const { return chipName; }
 
-  /// Launches the forward on `stream` (no synchronization). R == 0, or
-  /// S == 0 without an lse output, is a successful no-op.
+  /// Launches the forward on `stream` (no synchronization), with this
+  /// runtime's context current for the duration of the call, from any
+  /// thread. R == 0, or S == 0 without an lse output, is a successful no-op.
   Status forward(const ForwardArgs &args, CUstream_st *stream);
 
 private:
@@ -152,6 +154,7 @@ private:
   bool ownsPrimaryContext = false;
   int device = 0;
   std::map<std::string, Variant> variants;
+  std::mutex variantsMutex; // forward() may be called from several threads
 };
 
 } // namespace msa::runtime

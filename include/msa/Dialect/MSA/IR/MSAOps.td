@@ -43,7 +43,7 @@ def MSA_PairWeightedAverageOp : MSA_Op<"pair_weighted_average",
     `gate` holds the gate logits (the sigmoid is applied inside). Both masks
     are optional (all ones when absent) and may be bf16, f16 or f32 with
     values in [0, 1]. `inf` (default 1e8; AF3 and OpenFold3 use 1e9, Boltz
-    1e6) must be positive and finite.
+    1e6) must be positive and finite in f32 (at most 3.4e38).
 
     The softmax is evaluated shift-invariantly: each row is first shifted by
     its largest mask term `kmax[b,i,h] = max_j inf * (pair_mask[b,i,j] - 1)`,
