@@ -168,18 +168,17 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
   {
     std::array<int64_t, 5> shape = {a.B, a.S, a.R, a.H, a.C};
     std::array<int, 5> order = {0, 1, 2, 3, 4};
-    std::sort(order.begin(), order.end(), [&](int x, int y) {
-      return layout.out[x] < layout.out[y];
-    });
+    std::sort(order.begin(), order.end(),
+              [&](int x, int y) { return layout.out[x] < layout.out[y]; });
     int64_t span = 1; // elements covered by the dimensions so far
     for (int d : order) {
       if (shape[d] <= 1)
         continue;
       if (layout.out[d] < span)
-        return Status::error(
-            "out: strides make elements overlap (dimension " +
-            std::to_string(d) + " has stride " + std::to_string(layout.out[d]) +
-            " inside a span of " + std::to_string(span) + ")");
+        return Status::error("out: strides make elements overlap (dimension " +
+                             std::to_string(d) + " has stride " +
+                             std::to_string(layout.out[d]) +
+                             " inside a span of " + std::to_string(span) + ")");
       int64_t next;
       if (__builtin_mul_overflow(layout.out[d], shape[d], &next))
         break; // extent() reports the overflow
@@ -378,8 +377,8 @@ bool kernelLaunchFacts(const std::string &json, const std::string &entry,
   size_t open = json.rfind('{', at);
   size_t block = json.find("\"block\": [", open);
   size_t params = json.find("\"params\": [", at);
-  if (open == std::string::npos || block == std::string::npos ||
-      block > at || params == std::string::npos)
+  if (open == std::string::npos || block == std::string::npos || block > at ||
+      params == std::string::npos)
     return false;
   blockX = std::strtoll(json.c_str() + block + 10, nullptr, 10);
   size_t end = json.find(']', params + 11);
@@ -429,8 +428,7 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
       return s;
   }
   std::string probsName = "msa_pwa_probs_" + dtype;
-  std::string gemmName =
-      "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim);
+  std::string gemmName = "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim);
   int64_t shared = 0;
   if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
       shared < 0)
@@ -569,23 +567,23 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
           hasPairMask = a.pairMask != nullptr, hasLse = a.lse != nullptr;
   float inf = static_cast<float>(a.inf);
   std::array<void *, kProbsParams> probsParams = {&bias,
-                                     &pairMask,
-                                     &probs,
-                                     &lse,
-                                     &B,
-                                     &R,
-                                     &H,
-                                     &rp,
-                                     &layout.bias[0],
-                                     &layout.bias[1],
-                                     &layout.bias[2],
-                                     &layout.bias[3],
-                                     &layout.pairMask[0],
-                                     &layout.pairMask[1],
-                                     &layout.pairMask[2],
-                                     &hasPairMask,
-                                     &hasLse,
-                                     &inf};
+                                                  &pairMask,
+                                                  &probs,
+                                                  &lse,
+                                                  &B,
+                                                  &R,
+                                                  &H,
+                                                  &rp,
+                                                  &layout.bias[0],
+                                                  &layout.bias[1],
+                                                  &layout.bias[2],
+                                                  &layout.bias[3],
+                                                  &layout.pairMask[0],
+                                                  &layout.pairMask[1],
+                                                  &layout.pairMask[2],
+                                                  &hasPairMask,
+                                                  &hasLse,
+                                                  &inf};
   Status status = Status::success();
   if (CUresult r = d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1,
                                      unsigned(kProbsBlock), 1, 1, 0, stream,
@@ -598,31 +596,31 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
     CUdeviceptr msaMask = a.msaMask ? ptr(a.msaMask) : v;
     int64_t hasMsaMask = a.msaMask != nullptr;
     std::array<void *, kGemmParams> gemmParams = {&probs,
-                                      &v,
-                                      &gate,
-                                      &msaMask,
-                                      &out,
-                                      &B,
-                                      &S,
-                                      &R,
-                                      &H,
-                                      &rp,
-                                      &layout.v[0],
-                                      &layout.v[1],
-                                      &layout.v[2],
-                                      &layout.v[3],
-                                      &layout.gate[0],
-                                      &layout.gate[1],
-                                      &layout.gate[2],
-                                      &layout.gate[3],
-                                      &layout.out[0],
-                                      &layout.out[1],
-                                      &layout.out[2],
-                                      &layout.out[3],
-                                      &layout.msaMask[0],
-                                      &layout.msaMask[1],
-                                      &layout.msaMask[2],
-                                      &hasMsaMask};
+                                                  &v,
+                                                  &gate,
+                                                  &msaMask,
+                                                  &out,
+                                                  &B,
+                                                  &S,
+                                                  &R,
+                                                  &H,
+                                                  &rp,
+                                                  &layout.v[0],
+                                                  &layout.v[1],
+                                                  &layout.v[2],
+                                                  &layout.v[3],
+                                                  &layout.gate[0],
+                                                  &layout.gate[1],
+                                                  &layout.gate[2],
+                                                  &layout.gate[3],
+                                                  &layout.out[0],
+                                                  &layout.out[1],
+                                                  &layout.out[2],
+                                                  &layout.out[3],
+                                                  &layout.msaMask[0],
+                                                  &layout.msaMask[1],
+                                                  &layout.msaMask[2],
+                                                  &hasMsaMask};
     // msa-codegen's launch rule for the GEMM: block 256, grid
     // (B*H, ceil(R/bm), ceil(S*C/bn)).
     int64_t gridZ = (S * a.C + kernels->tileN - 1) / kernels->tileN;
@@ -634,10 +632,9 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
              gy = unsigned((R + kernels->tileM - 1) / kernels->tileM),
              gz = unsigned(gridZ);
     if (status)
-      if (CUresult r = d->cuLaunchKernel(gemmFn, gx, gy, gz,
-                                         unsigned(kGemmBlock), 1, 1,
-                                         kernels->gemmSharedBytes, stream,
-                                         gemmParams.data(), nullptr);
+      if (CUresult r = d->cuLaunchKernel(
+              gemmFn, gx, gy, gz, unsigned(kGemmBlock), 1, 1,
+              kernels->gemmSharedBytes, stream, gemmParams.data(), nullptr);
           r != CUDA_SUCCESS)
         status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
   }

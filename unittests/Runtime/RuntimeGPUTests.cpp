@@ -113,10 +113,9 @@ struct Case {
 std::string caseName(const testing::TestParamInfo<Case> &info) {
   const Case &c = info.param;
   return std::string(c.tf32 ? "tf32" : ref::name(c.dtype)) + "_B" +
-         std::to_string(c.B) + "_S" +
-         std::to_string(c.S) + "_R" + std::to_string(c.R) + "_H" +
-         std::to_string(c.H) + "_C" + std::to_string(c.C) +
-         (c.masks ? "_masks" : "");
+         std::to_string(c.B) + "_S" + std::to_string(c.S) + "_R" +
+         std::to_string(c.R) + "_H" + std::to_string(c.H) + "_C" +
+         std::to_string(c.C) + (c.masks ? "_masks" : "");
 }
 
 class ForwardGPUTest : public GPUTest,
@@ -171,10 +170,8 @@ std::vector<Case> grid() {
   // f32: 3xTF32 (ieee, 1e-5) and tf32 (2e-3).
   for (bool tf32 : {false, true})
     for (int64_t C : {8, 16, 32, 64}) {
-      for (auto [R, S] : {std::pair<int64_t, int64_t>{1, 1},
-                          {7, 3},
-                          {64, 32},
-                          {129, 32}})
+      for (auto [R, S] :
+           {std::pair<int64_t, int64_t>{1, 1}, {7, 3}, {64, 32}, {129, 32}})
         for (bool masks : {false, true})
           cases.push_back({ref::ElementType::F32, 2, S, R, 3, C, masks, tf32});
       cases.push_back({ref::ElementType::F32, 1, 32, 384, 8, C, true, tf32});

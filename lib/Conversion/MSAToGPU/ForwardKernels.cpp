@@ -369,8 +369,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   SmallVector<ACopy> aCopies;
   for (Value q : aChunks) {
     Value perRow = lb.idx(kBK / L.chunk);
-    Value row = lb.divui(q, perRow),
-          col = lb.muli(lb.remui(q, perRow), cChunk);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
     Value i = lb.addi(i0, row);
     aCopies.push_back({row, col, lb.ult(i, R),
                        lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
@@ -378,8 +377,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   SmallVector<BCopy> bCopies;
   for (Value q : bChunks) {
     Value perRow = lb.idx(kBN / L.chunk);
-    Value row = lb.divui(q, perRow),
-          col = lb.muli(lb.remui(q, perRow), cChunk);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
     Value n = lb.addi(n0, col);
     Value s = lb.divui(n, C), c = lb.remui(n, C);
     Value base = lb.addi(lb.linearize({bIdx, k.minui(s, Sm1), h},
@@ -466,8 +464,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           bSmall(kNT);
       auto operand = [&](Value buffer, Value r, Value c,
                          SmallVector<Value> &big, SmallVector<Value> &small) {
-        Value x = memref::LoadOp::create(b, loc, buffer,
-                                         ValueRange{stage, r, c});
+        Value x =
+            memref::LoadOp::create(b, loc, buffer, ValueRange{stage, r, c});
         if (v.tf32) {
           big.push_back(toTF32(x));
           return;
@@ -477,24 +475,20 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         small.push_back(lo);
       };
       for (int64_t mt = 0; mt < kMT; ++mt) {
-        Value r0 = lb.addi(lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
-                                   lb.idx(mt * 16)),
-                           group);
+        Value r0 = lb.addi(
+            lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)), group);
         Value r1 = lb.addi(r0, c8);
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // a0 (g, t), a1 (g + 8, t), a2 (g, t + 4), a3 (g + 8, t + 4).
-        for (auto [r, c] : {std::pair<Value, Value>{r0, k0},
-                            {r1, k0},
-                            {r0, k1},
-                            {r1, k1}})
+        for (auto [r, c] :
+             {std::pair<Value, Value>{r0, k0}, {r1, k0}, {r0, k1}, {r1, k1}})
           operand(sA, r, c, aBig[mt], aSmall[mt]);
       }
       // One n8 tile of B at a time: its fragments are used right away, so
       // few of them are live at once.
       for (int64_t nt = 0; nt < kNT; ++nt) {
-        Value n = lb.addi(lb.addi(lb.muli(wn, lb.idx(kWarpTileN)),
-                                  lb.idx(nt * 8)),
-                          group);
+        Value n = lb.addi(
+            lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(nt * 8)), group);
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // b0 (k = t, n = g), b1 (k = t + 4, n = g).
         operand(sB, k0, n, bBig[nt], bSmall[nt]);
@@ -559,8 +553,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
               Value row = lb.addi(
                   lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)),
                   lb.remui(lane, c16));
-              Value col =
-                  lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
+              Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
               Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
                                                   ValueRange{stage, row, col},
                                                   /*transpose=*/false, 4u);

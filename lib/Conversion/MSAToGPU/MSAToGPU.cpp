@@ -35,9 +35,8 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
                                            StringRef chip,
                                            ForwardVariant &variant) {
   auto vType = cast<MemRefType>(op.getV().getType());
-  variant =
-      ForwardVariant{vType.getElementType(), vType.getDimSize(4), chip.str(),
-                     op.getPrecision() == Precision::tf32};
+  variant = ForwardVariant{vType.getElementType(), vType.getDimSize(4),
+                           chip.str(), op.getPrecision() == Precision::tf32};
   if (ShapedType::isDynamic(variant.headDim))
     return "the head dimension C of 'v' must be static";
   if (std::string why = checkForwardVariant(variant); !why.empty())
@@ -82,9 +81,8 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
     return "B must be at most 65535";
   if (known(shape[2]) && (shape[2] + tiles[0] - 1) / tiles[0] > 65535)
     return "R is too large for the launch grid";
-  if (known(shape[1]) && (shape[1] * variant.headDim + tiles[1] - 1) /
-                                 tiles[1] >
-                             65535)
+  if (known(shape[1]) &&
+      (shape[1] * variant.headDim + tiles[1] - 1) / tiles[1] > 65535)
     return "S*C is too large for the launch grid";
   return "";
 }
@@ -139,7 +137,8 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
   Value hasMsaMask = lb.idx(op.getMsaMask() ? 1 : 0);
   Value hasLse = lb.idx(op.getLse() ? 1 : 0);
   Value inf = arith::ConstantOp::create(
-      b, loc, b.getF32FloatAttr(static_cast<float>(op.getInf().convertToDouble())));
+      b, loc,
+      b.getF32FloatAttr(static_cast<float>(op.getInf().convertToDouble())));
 
   auto nonZero = [&](Value x) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, lb.c0);
