@@ -964,3 +964,28 @@ func.func @gate_of_argument_written_by_sum(%v: memref<1x4x16x2x8xf32>, %bias: me
       out(%out : memref<1x4x16x2x8xf32>)
   return
 }
+
+// -----
+
+// Only the weights buffer says H = 2; the gate says H = 4; every other
+// buffer is dynamic in H, so each op verifies and so would the fused op.
+// Fusing would drop the contradiction: the chain stays.
+// CHECK-LABEL: func.func @intermediate_states_contradiction
+// CHECK: msa.masked_softmax
+// CHECK: msa.weighted_sum
+// CHECK: msa.sigmoid_gate
+// CHECK-NOT: msa.pair_weighted_average
+func.func @intermediate_states_contradiction(
+    %v: memref<1x2x16x?x8xf32>, %bias: memref<1x16x16x?xf32>,
+    %g: memref<1x2x16x4x8xf32>, %out: memref<1x2x16x?x8xf32>, %h: index) {
+  %w = memref.alloc() : memref<1x16x16x2xf32>
+  msa.masked_softmax bias(%bias : memref<1x16x16x?xf32>)
+      weights(%w : memref<1x16x16x2xf32>)
+  %o = memref.alloc(%h) : memref<1x2x16x?x8xf32>
+  msa.weighted_sum weights(%w : memref<1x16x16x2xf32>)
+      v(%v : memref<1x2x16x?x8xf32>) out(%o : memref<1x2x16x?x8xf32>)
+  // expected-remark @+1 {{not fused: the chain's buffers disagree: dimension H of operand 'gate' (dim 3) is 4, but operand 'weights' has H = 2 (dim 3)}}
+  msa.sigmoid_gate input(%o : memref<1x2x16x?x8xf32>)
+      gate(%g : memref<1x2x16x4x8xf32>) out(%out : memref<1x2x16x?x8xf32>)
+  return
+}

@@ -247,6 +247,13 @@ template <typename OpTy> LogicalResult foldCasts(OpTy op) {
 // PairWeightedAverageOp
 //===----------------------------------------------------------------------===//
 
+std::string mlir::msa::explainOperandMismatch(ArrayRef<NamedOperand> operands) {
+  SmallVector<OperandSpec> specs;
+  for (const NamedOperand &o : operands)
+    specs.push_back({o.value, o.name, o.dims});
+  return checkOperands(specs);
+}
+
 std::string mlir::msa::explainInvalidPairWeightedAverage(
     Value v, Value bias, Value gate, Value pairMask, Value msaMask, Value out,
     Value lse, double inf, Precision precision) {

@@ -144,6 +144,21 @@ ChainMatch matchChain(SigmoidGateOp gate) {
     m.whyNot = "the fused op would be invalid: " + invalid;
     return m;
   }
+  // Sizes only the intermediates state must agree too: fusing would drop
+  // them.
+  std::string mismatch = explainOperandMismatch(
+      {{m.softmax.getBias(), "bias", layout::kPair},
+       {m.softmax.getPairMask(), "pair_mask", layout::kPairMask},
+       {m.sum.getWeights(), "weights", layout::kPair},
+       {m.sum.getV(), "v", layout::kMsa},
+       {m.sum.getMsaMask(), "msa_mask", layout::kMsaMask},
+       {gate.getInput(), "weighted sum", layout::kMsa},
+       {gate.getGate(), "gate", layout::kMsa},
+       {gate.getOut(), "out", layout::kMsa}});
+  if (!mismatch.empty()) {
+    m.whyNot = "the chain's buffers disagree: " + mismatch;
+    return m;
+  }
   m.whyNot.clear();
   return m;
 }

@@ -33,6 +33,18 @@ inline constexpr llvm::StringLiteral kLse = "BHR";
 /// True for the element types msa data operands may have: bf16, f16, f32.
 bool isSupportedDataType(Type type);
 
+/// An operand as the shape checks see it: its value (null if absent), its
+/// name in messages and its logical dimensions (one of the layout strings).
+struct NamedOperand {
+  Value value;
+  StringRef name;
+  StringRef dims;
+};
+
+/// Why `operands` are inconsistent (a rank, an element type, or a logical
+/// dimension with two static sizes), or an empty string.
+std::string explainOperandMismatch(ArrayRef<NamedOperand> operands);
+
 /// Why msa.pair_weighted_average with these operands (optional ones null)
 /// and attributes would fail its verifier; an empty string if it would not.
 std::string explainInvalidPairWeightedAverage(Value v, Value bias, Value gate,

@@ -36,7 +36,9 @@ def MSAFusePairWeightedAverage
     - the fused op would pass its verifier: `v`, `gate` and `out` share one
       element type, `bias` has it or f32, the sizes agree (also those the
       intermediates hid behind dynamic dimensions), and the gate's output is
-      not a view of an input.
+      not a view of an input;
+    - the static sizes of the intermediate buffers agree with the operands'
+      (fusion would otherwise drop the only statement of a contradiction).
 
     The fused op computes in f32 throughout, so intermediates declared in a
     narrower type are no longer rounded: the result is at least as accurate.
