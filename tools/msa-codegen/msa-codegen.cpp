@@ -109,7 +109,7 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
         {"dynamic_shared_bytes", k.dynamicSharedBytes},
         {"grid", llvm::json::Array{k.grid[0], k.grid[1], k.grid[2]}}});
   }
-  auto tiles = msa::forwardTileSizes();
+  msa::ForwardTiles tiles = msa::forwardTiles(variant);
   return llvm::json::Object{
       {"name", variant.name()},
       {"op", "forward"},
@@ -117,9 +117,10 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
       {"precision", variant.tf32 ? "tf32" : "ieee"},
       {"head_dim", variant.headDim},
       {"chip", variant.chip},
-      {"tiles", llvm::json::Object{{"bm", tiles[0]},
-                                   {"bn", tiles[1]},
-                                   {"bk", tiles[2]}}},
+      {"tiles", llvm::json::Object{{"bm", tiles.bm},
+                                   {"bn", tiles.bn},
+                                   {"bk", tiles.bk},
+                                   {"heads", tiles.heads}}},
       {"scratch",
        llvm::json::Array{llvm::json::Object{
            {"name", "probs"},

@@ -30,27 +30,49 @@ constexpr int64_t kWarpTileM = kBM / kWarpsM, kWarpTileN = kBN / kWarpsN;
 static_assert(kWarpsM * kWarpsN * 32 == kGemmThreads, "one warp per tile");
 static_assert(kWarpTileM % 16 == 0 && kWarpTileN % 16 == 0, "mma tiles");
 
-/// Shared-memory layout of the GEMM for one element size: row padding that
-/// keeps the fragment loads free of bank conflicts, and the cp.async
-/// pipeline depth (the stages live in dynamic shared memory, sized for two
-/// CTAs per SM).
+/// Shared-memory layout of the GEMM for one variant: row padding that keeps
+/// the fragment loads free of bank conflicts, the cp.async pipeline depth
+/// (the stages live in dynamic shared memory, sized for 16 warps per SM),
+/// and how many heads one CTA computes.
 struct GemmLayout {
   int64_t elementBytes, chunk; // chunk: elements per 16-byte copy
   int64_t bk;                  // K (j) extent of a pipeline stage
-  int64_t padA, padB, stages;
-  int64_t stageBytesA() const { return kBM * (bk + padA) * elementBytes; }
-  int64_t stageBytesB() const { return bk * (kBN + padB) * elementBytes; }
+  int64_t padA, padB, padC, stages;
+  int64_t heads = 1;
+  int64_t stageBytesA() const {
+    return heads * kBM * (bk + padA) * elementBytes;
+  }
+  int64_t stageBytesB() const {
+    return bk * (heads * kBN + padB) * elementBytes;
+  }
+  /// The epilogue's output tile, in the same bytes as the stages.
+  int64_t outputTileBytes() const {
+    return kBM * (heads * kBN + padC) * elementBytes;
+  }
   int64_t sharedBytes() const {
-    return stages * (stageBytesA() + stageBytesB());
+    return std::max(stages * (stageBytesA() + stageBytesB()),
+                    outputTileBytes());
   }
 };
-// 16-bit data: ldmatrix rows of 80 and 272 bytes hit distinct bank groups.
-constexpr GemmLayout kLayout16{2, 8, kBK, 8, 8, 4};
+// 16-bit data: ldmatrix rows of 80 and 272 (528 with two heads) bytes hit
+// distinct bank groups, and so do the output tile's rows.
+constexpr GemmLayout kLayout16{2, 8, kBK, 8, 8, 8, 4};
 // f32 data: scalar fragment loads; row strides of 20 and 136 words put the
-// 32 lanes of a load on 32 distinct banks. K stages of 16 keep the unrolled
-// fragment loads (two split operands each in ieee mode) within the
-// registers.
-constexpr GemmLayout kLayout32{4, 4, 16, 4, 8, 4};
+// 32 lanes of a load on 32 distinct banks (8-byte accumulator pairs: 136).
+// K stages of 16 keep the unrolled fragment loads (two split operands each
+// in ieee mode) within the registers.
+constexpr GemmLayout kLayout32{4, 4, 16, 4, 8, 8, 4};
+
+/// One head's C channels of an (s, j) row of v are C * element bytes
+/// contiguous bytes. Below a 32-byte sector, a CTA computes the neighbouring
+/// head too, so that its copies of v and gate and its stores of out fill
+/// whole sectors (each head keeps its own P tile and warps).
+GemmLayout gemmLayout(const ForwardVariant &v) {
+  GemmLayout layout = v.dataType.isF32() ? kLayout32 : kLayout16;
+  int64_t rowBytes = v.headDim * layout.elementBytes;
+  layout.heads = rowBytes >= 32 ? 1 : 32 / rowBytes;
+  return layout;
+}
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
@@ -262,17 +284,20 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
        index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  const GemmLayout &L = T.isF32() ? kLayout32 : kLayout16;
-  const int64_t kStages = L.stages;
-  // This kernel's K step (the file-level kBK is the 16-bit one).
-  const int64_t kBK = L.bk;
-  auto smemA = MemRefType::get({kStages, kBM, kBK + L.padA}, T,
+  const GemmLayout L = gemmLayout(v);
+  const int64_t kStages = L.stages, kBK = L.bk, kHeads = L.heads;
+  const int64_t threads = kGemmThreads * kHeads;
+  // Columns of the shared v and staging tiles: (s, head, c), c fastest.
+  const int64_t tileCols = kHeads * kBN;
+  auto smemA = MemRefType::get({kStages, kHeads * kBM, kBK + L.padA}, T,
                                MemRefLayoutAttrInterface{}, wg);
-  auto smemB = MemRefType::get({kStages, kBK, kBN + L.padB}, T,
+  auto smemB = MemRefType::get({kStages, kBK, tileCols + L.padB}, T,
+                               MemRefLayoutAttrInterface{}, wg);
+  auto smemC = MemRefType::get({kBM, tileCols + L.padC}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = kindName(v) + "_c" + std::to_string(v.headDim);
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
-  Kernel k(b, loc, "msa_pwa_fwd_" + suffix, kGemmThreads,
+  Kernel k(b, loc, "msa_pwa_fwd_" + suffix, threads,
            {{"probs", buf(T)},
             {"v", buf(T)},
             {"gate", buf(T)},
@@ -302,17 +327,20 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
            info);
   for (unsigned p = 0; p < 4; ++p)
     k.readOnly(p);
-  // Two CTAs per SM (16 warps) hide the pipeline's latencies better than
-  // one CTA with more registers: ptxas keeps the kernel within 128. The
+  // Sixteen warps per SM hide the pipeline's latencies better than eight
+  // with more registers: two CTAs of 8 warps, or one of 16 when a CTA takes
+  // two heads; ptxas keeps the kernel within 128 registers either way. The
   // 3xTF32 kernel holds split operands and would spill at 128; it runs one
-  // CTA per SM.
+  // CTA of 8 warps per SM.
   bool threeTF32 = T.isF32() && !v.tf32;
-  k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(threeTF32 ? 1 : 2));
-  // Heads vary fastest, then i tiles: the CTAs that read one (s, c) slab of
-  // v run together. With H innermost in memory, one head's C channels are a
-  // fraction of a DRAM burst (16 bytes at C = 8), so the heads of a slab
-  // must share each burst through L2, and the i tiles share the slab.
-  info.grid = {"B*H", "ceil(R/" + std::to_string(kBM) + ")",
+  k.func->setAttr("nvvm.minctasm",
+                  b.getI32IntegerAttr(threeTF32 || kHeads > 1 ? 1 : 2));
+  // Head groups vary fastest, then i tiles: the CTAs that read one (s, c)
+  // slab of v run together, so the slab comes from DRAM once and the i tiles
+  // share it through L2.
+  std::string heads =
+      kHeads == 1 ? "H" : "ceil(H/" + std::to_string(kHeads) + ")";
+  info.grid = {"B*" + heads, "ceil(R/" + std::to_string(kBM) + ")",
                "ceil(S*C/" + std::to_string(kBN) + ")"};
   LoopBuilder &lb = *k.lb;
   Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
@@ -321,7 +349,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value C = lb.idx(v.headDim);
   Value hasMask = k.isNonZero(k.arg(25));
   // The P stages, then the v stages, in dynamic shared memory (more than
-  // the 48 KiB of static shared memory; the runtime opts in).
+  // the 48 KiB of static shared memory; the runtime opts in). The epilogue
+  // reuses the same bytes for the output tile.
   info.dynamicSharedBytes = L.sharedBytes();
   Value dyn = gpu::DynamicSharedMemoryOp::create(
       b, loc,
@@ -335,55 +364,85 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
         c4 = lb.idx(4), c2 = lb.idx(2);
   Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
-  Value wm = lb.divui(warp, lb.idx(kWarpsN)),
-        wn = lb.remui(warp, lb.idx(kWarpsN));
+  // Warps [8 * head, 8 * head + 8) compute head `head` of the CTA's group.
+  Value myHead = lb.divui(warp, lb.idx(kWarpsM * kWarpsN));
+  Value warpInHead = lb.remui(warp, lb.idx(kWarpsM * kWarpsN));
+  Value wm = lb.divui(warpInHead, lb.idx(kWarpsN)),
+        wn = lb.remui(warpInHead, lb.idx(kWarpsN));
   Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
   Value n0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
-  Value bh = k.bid(gpu::Dimension::x);
-  Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
+  Value s0 = lb.divui(n0, C);
+  Value headGroups =
+      lb.divui(lb.addi(H, lb.idx(kHeads - 1)), lb.idx(kHeads));
+  Value group0 = k.bid(gpu::Dimension::x);
+  Value bIdx = lb.divui(group0, headGroups);
+  Value h0 = lb.muli(lb.remui(group0, headGroups), lb.idx(kHeads));
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
   Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
+  Value Hm1 = arith::SubIOp::create(b, loc, H, lb.c1);
   Value cChunk = lb.idx(L.chunk);
   Value RpmChunk = arith::SubIOp::create(b, loc, Rp, cChunk);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
 
-  // Chunk q of a tile (two per thread): 16-byte copies, zero-filled where
-  // the source is out of range.
+  // Column of the shared tiles that holds head-local column `n` ((s, c) of
+  // one head) of head `head`.
+  auto tileCol = [&](Value n, Value head) -> Value {
+    if (kHeads == 1)
+      return n;
+    return lb.addi(lb.addi(lb.muli(lb.divui(n, C), lb.idx(kHeads * v.headDim)),
+                           lb.muli(head, C)),
+                   lb.remui(n, C));
+  };
+  // Where a column of the shared tiles lives: its s, head and channel.
+  struct Column {
+    Value s, h, c, valid;
+  };
+  auto columnOf = [&](Value col) {
+    Value sl = lb.divui(col, lb.idx(kHeads * v.headDim));
+    Value head = lb.remui(lb.divui(col, C), lb.idx(kHeads));
+    Value s = lb.addi(s0, sl), h = lb.addi(h0, head);
+    return Column{s, h, lb.remui(col, C), lb.andi(lb.ult(s, S), lb.ult(h, H))};
+  };
+
+  // Chunk q of a tile (several per thread): 16-byte copies, zero-filled
+  // where the source is out of range.
   auto chunksOf = [&](int64_t tileElements) {
     SmallVector<Value> ids;
-    for (int64_t q = 0; q < tileElements / L.chunk; q += kGemmThreads)
+    for (int64_t q = 0; q < tileElements / L.chunk; q += threads)
       ids.push_back(lb.addi(tid, lb.idx(q)));
     return ids;
   };
-  SmallVector<Value> aChunks = chunksOf(kBM * kBK),
-                     bChunks = chunksOf(kBK * kBN);
+  SmallVector<Value> aChunks = chunksOf(kHeads * kBM * kBK),
+                     bChunks = chunksOf(kBK * tileCols);
   // What each thread copies does not change from one K step to the next:
   // its chunks' rows, columns, validity and base offsets are computed once,
   // so a K step costs a few adds per copy.
   struct ACopy {
-    Value row, col, iValid, rowBase;
+    Value row, col, valid, rowBase;
   };
   struct BCopy {
-    Value row, col, s, sValid, base;
+    Value row, col, s, valid, base;
   };
   SmallVector<ACopy> aCopies;
   for (Value q : aChunks) {
     Value perRow = lb.idx(kBK / L.chunk);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
-    Value i = lb.addi(i0, row);
-    aCopies.push_back({row, col, lb.ult(i, R),
+    Value i = lb.addi(i0, lb.remui(row, lb.idx(kBM)));
+    Value h = lb.addi(h0, lb.divui(row, lb.idx(kBM)));
+    Value bh = lb.addi(lb.muli(bIdx, H), k.minui(h, Hm1));
+    aCopies.push_back({row, col, lb.andi(lb.ult(i, R), lb.ult(h, H)),
                        lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
   }
   SmallVector<BCopy> bCopies;
   for (Value q : bChunks) {
-    Value perRow = lb.idx(kBN / L.chunk);
+    Value perRow = lb.idx(tileCols / L.chunk);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
-    Value n = lb.addi(n0, col);
-    Value s = lb.divui(n, C), c = lb.remui(n, C);
-    Value base = lb.addi(lb.linearize({bIdx, k.minui(s, Sm1), h},
+    Column at = columnOf(col);
+    Value base = lb.addi(lb.linearize({bIdx, k.minui(at.s, Sm1),
+                                       k.minui(at.h, Hm1)},
                                       {k.arg(10), k.arg(11), k.arg(13)}),
-                         c);
-    bCopies.push_back({row, col, s, lb.ult(s, S), base});
+                         at.c);
+    bCopies.push_back({row, col, at.s, at.valid, base});
   }
   auto issueTile = [&](Value stage, Value j0) {
     SmallVector<Value> tokens;
@@ -391,7 +450,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value j = lb.addi(j0, a.col);
       Value left =
           k.select(lb.ult(j, R), arith::SubIOp::create(b, loc, R, j), lb.c0);
-      Value count = k.select(a.iValid, k.minui(left, cChunk), lb.c0);
+      Value count = k.select(a.valid, k.minui(left, cChunk), lb.c0);
       Value src = lb.addi(a.rowBase, k.minui(j, RpmChunk));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, sA, ValueRange{stage, a.row, a.col}, probs,
@@ -399,7 +458,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     }
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
-      Value valid = lb.andi(lb.ult(j, R), c.sValid);
+      Value valid = lb.andi(lb.ult(j, R), c.valid);
       Value count = k.select(valid, cChunk, lb.c0);
       Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), k.arg(12)));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
@@ -412,7 +471,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   auto maskTile = [&](Value stage, Value j0) {
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
-      lb.ifThen(lb.andi(lb.ult(j, R), c.sValid), [&] {
+      lb.ifThen(lb.andi(lb.ult(j, R), c.valid), [&] {
         Value m = lb.load(
             mmask,
             {lb.linearize({bIdx, c.s, j}, {k.arg(22), k.arg(23), k.arg(24)})});
@@ -439,6 +498,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 
   // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
+  // This warp's first row of the A tile and first head-local column.
+  Value warpRow = lb.addi(lb.muli(myHead, lb.idx(kBM)),
+                          lb.muli(wm, lb.idx(kWarpTileM)));
+  Value warpCol = lb.muli(wn, lb.idx(kWarpTileN));
 
   // f32 data: m16n8k8 tf32 MMAs on fragments read from shared memory. In
   // tf32 mode each operand is rounded to tf32 once; otherwise (ieee) it is
@@ -454,11 +517,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     Value rest = lb.sub(x, arith::BitcastOp::create(b, loc, f32, big));
     return {big, toTF32(rest)};
   };
-  auto computeF32 = [&](Value stage, SmallVector<Value> &acc,
+  auto computeF32 = [&](Value stage,
                         function_ref<void(int64_t, ValueRange, ValueRange,
                                           ArrayRef<int64_t>, NVVM::MMATypes)>
                             mmaInto) {
-    (void)acc;
     for (int64_t ks = 0; ks < kBK; ks += 8) {
       SmallVector<SmallVector<Value>> aBig(kMT), aSmall(kMT), bBig(kNT),
           bSmall(kNT);
@@ -475,8 +537,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         small.push_back(lo);
       };
       for (int64_t mt = 0; mt < kMT; ++mt) {
-        Value r0 = lb.addi(
-            lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)), group);
+        Value r0 = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)), group);
         Value r1 = lb.addi(r0, c8);
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // a0 (g, t), a1 (g + 8, t), a2 (g, t + 4), a3 (g + 8, t + 4).
@@ -488,7 +549,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       // few of them are live at once.
       for (int64_t nt = 0; nt < kNT; ++nt) {
         Value n = lb.addi(
-            lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(nt * 8)), group);
+            tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), group);
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // b0 (k = t, n = g), b1 (k = t + 4, n = g).
         operand(sB, k0, n, bBig[nt], bSmall[nt]);
@@ -545,14 +606,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                 b, loc, mma.getResult(), ArrayRef<int64_t>{r});
         };
         if (T.isF32())
-          computeF32(stage, acc, mmaInto);
+          computeF32(stage, mmaInto);
         else
           for (int64_t ks = 0; ks < kBK; ks += 16) {
             SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
             for (int64_t mt = 0; mt < kMT; ++mt) {
-              Value row = lb.addi(
-                  lb.addi(lb.muli(wm, lb.idx(kWarpTileM)), lb.idx(mt * 16)),
-                  lb.remui(lane, c16));
+              Value row = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)),
+                                  lb.remui(lane, c16));
               Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
               Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
                                                   ValueRange{stage, row, col},
@@ -562,12 +622,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
             }
             for (int64_t np = 0; np < kNT / 2; ++np) {
               Value row = lb.addi(lb.idx(ks), lb.remui(lane, c16));
-              Value col = lb.addi(
-                  lb.addi(lb.muli(wn, lb.idx(kWarpTileN)), lb.idx(np * 16)),
-                  lb.muli(lb.divui(lane, c16), c8));
-              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
-                                                  ValueRange{stage, row, col},
-                                                  /*transpose=*/true, 4u);
+              // Lanes 0-15 address the rows of n8 tile 2 np, lanes 16-31
+              // those of tile 2 np + 1.
+              Value n = lb.addi(lb.addi(warpCol, lb.idx(np * 16)),
+                                lb.muli(lb.divui(lane, c16), c8));
+              Value f = nvgpu::LdMatrixOp::create(
+                  b, loc, frag, sB, ValueRange{stage, row, tileCol(n, myHead)},
+                  /*transpose=*/true, 4u);
               bf[2 * np] = {pack(f, 0), pack(f, 1)};
               bf[2 * np + 1] = {pack(f, 2), pack(f, 3)};
             }
@@ -580,39 +641,170 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         gpu::BarrierOp::create(b, loc);
         scf::YieldOp::create(b, loc, acc);
       });
-  // Drain the last (empty) group before the kernel exits.
+  // Drain the last (zero-filling) copies: the epilogue reuses their bytes.
   nvgpu::DeviceAsyncWaitOp::create(
       b, loc,
       nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{}),
       b.getI32IntegerAttr(0));
+  gpu::BarrierOp::create(b, loc);
 
-  // Epilogue: out = sigmoid(gate) * acc, two adjacent channels per store.
+  // Epilogue, through the output tile in shared memory: the gate tile is
+  // copied in with whole-row 16-byte pieces, each thread turns its
+  // accumulators into sigmoid(gate) * acc in place, and the tile goes out in
+  // 16-byte stores. Layouts whose gate or out rows are not 16-byte aligned
+  // take element-wise copies instead.
+  Value sC = memref::ViewOp::create(b, loc, smemC, dyn, lb.c0, ValueRange{});
+  auto alignedTo16 = [&](Value buffer, ArrayRef<unsigned> strideArgs) {
+    Value address =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                     lb.remui(address, c16), lb.c0);
+    for (unsigned a : strideArgs)
+      ok = lb.andi(ok, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             lb.remui(k.arg(a), cChunk),
+                                             lb.c0));
+    return ok;
+  };
+  Value vectorIO = lb.andi(alignedTo16(gate, {14, 15, 16, 17}),
+                           alignedTo16(out, {18, 19, 20, 21}));
+  // A thread's chunks of the output tile and where they go, visited by a
+  // loop (not unrolled: the addresses are not kept live next to the
+  // accumulators).
+  struct OutChunk {
+    Value row, col, valid, gateAt, outAt;
+  };
+  auto outChunk = [&](Value q) {
+    Value perRow = lb.idx(tileCols / L.chunk);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
+    Column at = columnOf(col);
+    Value i = lb.addi(i0, row);
+    SmallVector<Value> clamped = {bIdx, k.minui(at.s, Sm1), k.minui(i, Rm1),
+                                  k.minui(at.h, Hm1)};
+    return OutChunk{
+        row, col, lb.andi(at.valid, lb.ult(i, R)),
+        lb.addi(lb.linearize(clamped,
+                             {k.arg(14), k.arg(15), k.arg(16), k.arg(17)}),
+                at.c),
+        lb.addi(lb.linearize(clamped,
+                             {k.arg(18), k.arg(19), k.arg(20), k.arg(21)}),
+                at.c)};
+  };
+  auto forEachOutChunk = [&](function_ref<void(const OutChunk &)> body) {
+    lb.loop(lb.c0, lb.idx(kBM * tileCols / L.chunk), lb.idx(threads),
+            [&](Value q0) { body(outChunk(lb.addi(q0, tid))); });
+  };
+  auto ifElse = [&](Value cond, function_ref<void()> then,
+                    function_ref<void()> otherwise) {
+    scf::IfOp::create(
+        b, loc, cond,
+        [&](OpBuilder &, Location) {
+          then();
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          otherwise();
+          scf::YieldOp::create(b, loc);
+        });
+  };
+  ifElse(
+      vectorIO,
+      [&] {
+        forEachOutChunk([&](const OutChunk &o) {
+          Value token = nvgpu::DeviceAsyncCopyOp::create(
+              b, loc, tokenType, sC, ValueRange{o.row, o.col}, gate,
+              ValueRange{o.gateAt}, b.getIndexAttr(L.chunk),
+              k.select(o.valid, cChunk, lb.c0), b.getUnitAttr());
+          nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                  ValueRange{token});
+        });
+        nvgpu::DeviceAsyncWaitOp::create(
+            b, loc,
+            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                    ValueRange{}),
+            b.getI32IntegerAttr(0));
+      },
+      [&] {
+        forEachOutChunk([&](const OutChunk &o) {
+          for (int64_t e = 0; e < L.chunk; ++e) {
+            Value x = scf::IfOp::create(
+                          b, loc, o.valid,
+                          [&](OpBuilder &, Location) {
+                            scf::YieldOp::create(
+                                b, loc,
+                                ValueRange{memref::LoadOp::create(
+                                    b, loc, gate,
+                                    ValueRange{lb.addi(o.gateAt, lb.idx(e))})});
+                          },
+                          [&](OpBuilder &, Location) {
+                            scf::YieldOp::create(
+                                b, loc,
+                                ValueRange{arith::ConstantOp::create(
+                                    b, loc, b.getZeroAttr(T))});
+                          })
+                          .getResult(0);
+            memref::StoreOp::create(b, loc, x, sC,
+                                    ValueRange{o.row, lb.addi(o.col, lb.idx(e))});
+          }
+        });
+      });
+  gpu::BarrierOp::create(b, loc);
+
+  // out = sigmoid(gate) * acc for this thread's two adjacent columns per
+  // accumulator row, in place.
+  auto pairType = VectorType::get({2}, T);
+  int64_t pairAlign = 2 * L.elementBytes;
   Value quad = lb.divui(lane, c4), pair = lb.muli(lb.remui(lane, c4), c2);
   for (int64_t mt = 0; mt < kMT; ++mt)
     for (int64_t nt = 0; nt < kNT; ++nt)
       for (int64_t half = 0; half < 2; ++half) {
-        Value i = lb.addi(lb.addi(i0, lb.muli(wm, lb.idx(kWarpTileM))),
-                          lb.addi(lb.idx(mt * 16 + half * 8), quad));
-        Value n = lb.addi(lb.addi(n0, lb.muli(wn, lb.idx(kWarpTileN))),
-                          lb.addi(lb.idx(nt * 8), pair));
-        Value s = lb.divui(n, C), c = lb.remui(n, C);
-        lb.ifThen(lb.andi(lb.ult(i, R), lb.ult(s, S)), [&] {
-          Value gIdx =
-              lb.addi(lb.linearize({bIdx, s, i, h}, {k.arg(14), k.arg(15),
-                                                     k.arg(16), k.arg(17)}),
-                      c);
-          Value oIdx =
-              lb.addi(lb.linearize({bIdx, s, i, h}, {k.arg(18), k.arg(19),
-                                                     k.arg(20), k.arg(21)}),
-                      c);
-          for (int64_t e = 0; e < 2; ++e) {
-            Value off = lb.idx(e);
-            Value g = k.sigmoid(lb.load(gate, {lb.addi(gIdx, off)}));
-            Value x = loop.getResult((mt * kNT + nt) * 4 + half * 2 + e);
-            lb.store(lb.mul(g, x), out, {lb.addi(oIdx, off)});
-          }
-        });
+        Value row = lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
+                            lb.addi(lb.idx(mt * 16 + half * 8), quad));
+        Value col = lb.addi(
+            tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), pair);
+        Value g = vector::LoadOp::create(b, loc, pairType, sC,
+                                         ValueRange{row, col}, false,
+                                         llvm::MaybeAlign(pairAlign));
+        Value result = vector::BroadcastOp::create(
+            b, loc, VectorType::get({2}, T),
+            arith::ConstantOp::create(b, loc, b.getZeroAttr(T)));
+        for (int64_t e = 0; e < 2; ++e) {
+          Value ge = vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
+          if (!T.isF32())
+            ge = arith::ExtFOp::create(b, loc, f32, ge);
+          Value x = lb.mul(k.sigmoid(ge),
+                           loop.getResult((mt * kNT + nt) * 4 + half * 2 + e));
+          if (!T.isF32())
+            x = arith::TruncFOp::create(b, loc, T, x);
+          result = vector::InsertOp::create(b, loc, x, result,
+                                            ArrayRef<int64_t>{e});
+        }
+        vector::StoreOp::create(b, loc, result, sC, ValueRange{row, col},
+                                false, llvm::MaybeAlign(pairAlign));
       }
+  gpu::BarrierOp::create(b, loc);
+
+  auto chunkType = VectorType::get({L.chunk}, T);
+  forEachOutChunk([&](const OutChunk &o) {
+    lb.ifThen(o.valid, [&] {
+      ifElse(
+          vectorIO,
+          [&] {
+            Value x = vector::LoadOp::create(b, loc, chunkType, sC,
+                                             ValueRange{o.row, o.col}, false,
+                                             llvm::MaybeAlign(16));
+            vector::StoreOp::create(b, loc, x, out, ValueRange{o.outAt}, false,
+                                    llvm::MaybeAlign(16));
+          },
+          [&] {
+            for (int64_t e = 0; e < L.chunk; ++e)
+              memref::StoreOp::create(
+                  b, loc,
+                  memref::LoadOp::create(
+                      b, loc, sC, ValueRange{o.row, lb.addi(o.col, lb.idx(e))}),
+                  out, ValueRange{lb.addi(o.outAt, lb.idx(e))});
+          });
+    });
+  });
   k.finish();
 }
 
@@ -623,7 +815,10 @@ std::string ForwardVariant::name() const {
          "_" + chip;
 }
 
-std::array<int64_t, 3> mlir::msa::forwardTileSizes() { return {kBM, kBN, kBK}; }
+ForwardTiles mlir::msa::forwardTiles(const ForwardVariant &variant) {
+  GemmLayout layout = gemmLayout(variant);
+  return {kBM, kBN, layout.bk, layout.heads};
+}
 
 std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
   if (!variant.dataType || !isSupportedDataType(variant.dataType))

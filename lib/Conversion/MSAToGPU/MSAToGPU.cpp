@@ -76,13 +76,13 @@ std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
   // Launch limits (grid y and z), for the sizes known statically.
   auto known = [](int64_t x) { return !ShapedType::isDynamic(x); };
   ArrayRef<int64_t> shape = vType.getShape();
-  std::array<int64_t, 3> tiles = forwardTileSizes();
+  ForwardTiles tiles = forwardTiles(variant);
   if (known(shape[0]) && shape[0] > 65535)
     return "B must be at most 65535";
-  if (known(shape[2]) && (shape[2] + tiles[0] - 1) / tiles[0] > 65535)
+  if (known(shape[2]) && (shape[2] + tiles.bm - 1) / tiles.bm > 65535)
     return "R is too large for the launch grid";
   if (known(shape[1]) &&
-      (shape[1] * variant.headDim + tiles[1] - 1) / tiles[1] > 65535)
+      (shape[1] * variant.headDim + tiles.bn - 1) / tiles.bn > 65535)
     return "S*C is too large for the launch grid";
   return "";
 }
@@ -195,7 +195,7 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
         dims(probsInfo.block[0], probsInfo.block[1], probsInfo.block[2]),
         Value(), probsArgs);
 
-    std::array<int64_t, 3> tiles = forwardTileSizes();
+    ForwardTiles tiles = forwardTiles(variant);
     Value columns = lb.muli(S, lb.idx(variant.headDim));
     lb.ifThen(nonZero(S), [&] {
       auto ceilDiv = [&](Value x, int64_t d) {
@@ -231,7 +231,8 @@ void lowerToLaunches(PairWeightedAverageOp op, const ForwardVariant &variant,
           b, loc, b.getI32IntegerAttr(int32_t(gemmInfo.dynamicSharedBytes)));
       gpu::LaunchFuncOp::create(
           b, loc, kernel(gemmInfo),
-          gpu::KernelDim3{BH, ceilDiv(R, tiles[0]), ceilDiv(columns, tiles[1])},
+          gpu::KernelDim3{lb.muli(B, ceilDiv(H, tiles.heads)),
+                          ceilDiv(R, tiles.bm), ceilDiv(columns, tiles.bn)},
           dims(gemmInfo.block[0], gemmInfo.block[1], gemmInfo.block[2]), shared,
           gemmArgs);
     });

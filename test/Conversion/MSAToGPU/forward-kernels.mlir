@@ -19,14 +19,21 @@
 // CHECK:         gpu.return
 
 // Kernel 2: the GEMM. No msa op and no weights at [S, R, R] size: P is read
-// through cp.async tiles, v through cp.async tiles.
+// through cp.async tiles, v through cp.async tiles. At C = 32 (64-byte rows)
+// a CTA computes one head with 8 warps; at C = 8 with 16-bit data (16-byte
+// rows) two neighbouring heads with 16 warps, each head its own P tile.
 // CHECK-LABEL: gpu.func @msa_pwa_fwd_
-// CHECK-SAME:    known_block_size = array<i32: 256, 1, 1>
+// BF16-SAME:     known_block_size = array<i32: 256, 1, 1>
+// F16-SAME:      known_block_size = array<i32: 512, 1, 1>
+// BF16-SAME:     nvvm.minctasm = 2
+// F16-SAME:      nvvm.minctasm = 1
 // The four pipeline stages of P and of v, views of dynamic shared memory
-// (P stages first; the v stages start at 4 * 128 * 40 * 2 bytes).
+// (P stages first; the v stages start at 4 * heads * 128 * 40 * 2 bytes).
 // CHECK:         %[[DYN:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x128x40xbf16, #gpu.address_space<workgroup>>
 // BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x32x136xbf16, #gpu.address_space<workgroup>>
+// F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x256x40xf16, #gpu.address_space<workgroup>>
+// F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x32x264xf16, #gpu.address_space<workgroup>>
 // CHECK:         nvgpu.device_async_copy {{.*}} {bypassL1}
 // CHECK:         nvgpu.device_async_create_group
 // CHECK:         scf.for
@@ -37,8 +44,21 @@
 // BF16:            nvvm.mma.sync {{.*}} multiplicandAPtxType = #nvvm.mma_type<bf16>
 // F16:             nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32)
 // CHECK:           scf.yield
-// The epilogue: sigmoid(gate) (exp2) times the accumulators, then the store.
+// The epilogue, through the output tile in the same shared bytes: the gate
+// tile arrives by 16-byte copies (element-wise where gate or out are not
+// 16-byte aligned), sigmoid(gate) (exp2) times the accumulators is formed in
+// place, and out leaves in 16-byte vector stores.
+// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x136xbf16, #gpu.address_space<workgroup>>
+// F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x264xf16, #gpu.address_space<workgroup>>
+// CHECK:         memref.extract_aligned_pointer_as_index
+// CHECK:         scf.if
+// CHECK:           nvgpu.device_async_copy
+// CHECK:         } else {
+// CHECK:           memref.load
+// CHECK:         gpu.barrier
 // CHECK:         math.exp2
-// CHECK:         memref.store
+// CHECK:         gpu.barrier
+// CHECK:         vector.load {{.*}} vector<8x
+// CHECK-NEXT:    vector.store {{.*}} {alignment = 16 : i64}
 // CHECK:         gpu.return
 // CHECK-NOT:     msa.

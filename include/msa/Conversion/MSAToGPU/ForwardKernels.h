@@ -12,16 +12,23 @@
 //      that every row starts 16-byte aligned. P is B*H*R*Rp elements: R^2*H
 //      per batch, the size of the bias itself, never S*R^2.
 //   2. `fwd`: per (b, h) the tensor-core GEMM out = P x v' with M = R (i),
-//      N = S*C ((s, c), c contiguous), K = R (j): 128x128 CTA tiles, 8 warps,
-//      2 CTAs per SM (one for 3xTF32), a cp.async pipeline in dynamic shared
+//      N = S*C ((s, c), c contiguous), K = R (j): 128x128 CTA tiles, 8 warps
+//      per head, 2 CTAs per SM (one for 3xTF32). Where one head's C
+//      channels are under a 32-byte sector (16-bit data, C = 8) a CTA takes
+//      two neighbouring heads (16 warps, each head its own P tile) so that
+//      the v, gate and out rows it moves are whole sectors. A cp.async
+//      pipeline in dynamic shared
 //      memory (4 stages of K = 32 for 16-bit data, 4 of K = 16 for f32) with
 //      padded rows, ldmatrix (A plain, B transposed) and mma.sync m16n8k16
 //      for bf16/f16, scalar fragment loads and m16n8k8 tf32 MMAs for f32
 //      (three per product in ieee mode), f32 accumulators in registers; the
-//      msa mask scales the v tile in shared memory; the sigmoid gate is
-//      applied in the epilogue, fused with the store. Boundary tiles are
-//      zero-filled by predicated copies, so any R >= 1 and S >= 1 work.
-//      Offsets are 64-bit. Grid: (B*H, ceil(R/128), ceil(S*C/128)).
+//      msa mask scales the v tile in shared memory; the epilogue stages the
+//      output tile in shared memory: the gate tile comes in by 16-byte
+//      copies, sigmoid(gate) * acc is formed in place, and out leaves in
+//      16-byte stores (element-wise where gate or out are not 16-byte
+//      aligned). Boundary tiles are zero-filled by predicated copies, so any
+//      R >= 1 and S >= 1 work. Offsets are 64-bit. Grid: (B*ceil(H/heads),
+//      ceil(R/128), ceil(S*C/128)).
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,8 +81,13 @@ std::string checkForwardVariant(const ForwardVariant &variant);
 std::vector<KernelInfo> buildForwardKernels(ModuleOp module,
                                             const ForwardVariant &variant);
 
-/// The CTA tile sizes of the `fwd` kernel: {BM (i), BN ((s, c)), BK (j)}.
-std::array<int64_t, 3> forwardTileSizes();
+/// The CTA tile of `variant`'s `fwd` kernel: BM rows (i) by BN columns
+/// ((s, c) of one head) for each of `heads` consecutive heads, K steps of BK
+/// (j).
+struct ForwardTiles {
+  int64_t bm, bn, bk, heads;
+};
+ForwardTiles forwardTiles(const ForwardVariant &variant);
 
 } // namespace msa
 } // namespace mlir
