@@ -38,16 +38,19 @@ struct GemmLayout {
   int64_t elementBytes, chunk; // chunk: elements per 16-byte copy
   int64_t bk;                  // K (j) extent of a pipeline stage
   int64_t padA, padB, padC, stages;
-  int64_t heads = 1;
+  int64_t heads = 1;    // heads side by side (each its own P tile)
+  int64_t rowTiles = 1; // 128-row tiles of one head stacked over one v tile
+  int64_t bm() const { return kBM * rowTiles; }
+  int64_t threads() const { return kGemmThreads * heads * rowTiles; }
   int64_t stageBytesA() const {
-    return heads * kBM * (bk + padA) * elementBytes;
+    return heads * bm() * (bk + padA) * elementBytes;
   }
   int64_t stageBytesB() const {
     return bk * (heads * kBN + padB) * elementBytes;
   }
   /// The epilogue's output tile, in the same bytes as the stages.
   int64_t outputTileBytes() const {
-    return kBM * (heads * kBN + padC) * elementBytes;
+    return bm() * (heads * kBN + padC) * elementBytes;
   }
   int64_t sharedBytes() const {
     return std::max(stages * (stageBytesA() + stageBytesB()),
@@ -63,14 +66,24 @@ constexpr GemmLayout kLayout16{2, 8, kBK, 8, 8, 8, 4};
 // in ieee mode) within the registers.
 constexpr GemmLayout kLayout32{4, 4, 16, 4, 8, 8, 4};
 
-/// One head's C channels of an (s, j) row of v are C * element bytes
-/// contiguous bytes. Below a 32-byte sector, a CTA computes the neighbouring
-/// head too, so that its copies of v and gate and its stores of out fill
-/// whole sectors (each head keeps its own P tile and warps).
+/// The GEMM reads its operands from L2 at 64 FLOP per byte with one
+/// 128x128 tile per 8 warps, and L2 throughput is what bounds it; two tiles
+/// per CTA that share an operand tile raise that.
+/// - One head's C channels of an (s, j) row of v are C * element bytes
+///   contiguous bytes. Below a 32-byte sector, a CTA computes the
+///   neighbouring head too, so that its copies of v and gate and its stores
+///   of out fill whole sectors (each head keeps its own P tile and warps).
+/// - Otherwise (16-bit data) a CTA computes 256 rows of one head: the two
+///   row tiles share each v tile (85 FLOP per byte).
+/// Either way 16 warps of at most 128 registers fill an SM. The f32 kernels
+/// need more registers (3xTF32) or read fragments element-wise; they keep
+/// one tile per CTA.
 GemmLayout gemmLayout(const ForwardVariant &v) {
   GemmLayout layout = v.dataType.isF32() ? kLayout32 : kLayout16;
   int64_t rowBytes = v.headDim * layout.elementBytes;
   layout.heads = rowBytes >= 32 ? 1 : 32 / rowBytes;
+  if (!v.dataType.isF32() && layout.heads == 1)
+    layout.rowTiles = 2;
   return layout;
 }
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
@@ -286,14 +299,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   const GemmLayout L = gemmLayout(v);
   const int64_t kStages = L.stages, kBK = L.bk, kHeads = L.heads;
-  const int64_t threads = kGemmThreads * kHeads;
+  const int64_t threads = L.threads(), BM = L.bm();
+  const int64_t warpsPerHead = kWarpsM * kWarpsN * L.rowTiles;
   // Columns of the shared v and staging tiles: (s, head, c), c fastest.
   const int64_t tileCols = kHeads * kBN;
-  auto smemA = MemRefType::get({kStages, kHeads * kBM, kBK + L.padA}, T,
+  auto smemA = MemRefType::get({kStages, kHeads * BM, kBK + L.padA}, T,
                                MemRefLayoutAttrInterface{}, wg);
   auto smemB = MemRefType::get({kStages, kBK, tileCols + L.padB}, T,
                                MemRefLayoutAttrInterface{}, wg);
-  auto smemC = MemRefType::get({kBM, tileCols + L.padC}, T,
+  auto smemC = MemRefType::get({BM, tileCols + L.padC}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = kindName(v) + "_c" + std::to_string(v.headDim);
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
@@ -334,13 +348,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // CTA of 8 warps per SM.
   bool threeTF32 = T.isF32() && !v.tf32;
   k.func->setAttr("nvvm.minctasm",
-                  b.getI32IntegerAttr(threeTF32 || kHeads > 1 ? 1 : 2));
+                  b.getI32IntegerAttr(threads > kGemmThreads || threeTF32 ? 1
+                                                                          : 2));
   // Head groups vary fastest, then i tiles: the CTAs that read one (s, c)
   // slab of v run together, so the slab comes from DRAM once and the i tiles
   // share it through L2.
   std::string heads =
       kHeads == 1 ? "H" : "ceil(H/" + std::to_string(kHeads) + ")";
-  info.grid = {"B*" + heads, "ceil(R/" + std::to_string(kBM) + ")",
+  info.grid = {"B*" + heads, "ceil(R/" + std::to_string(BM) + ")",
                "ceil(S*C/" + std::to_string(kBN) + ")"};
   LoopBuilder &lb = *k.lb;
   Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
@@ -364,12 +379,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
         c4 = lb.idx(4), c2 = lb.idx(2);
   Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
-  // Warps [8 * head, 8 * head + 8) compute head `head` of the CTA's group.
-  Value myHead = lb.divui(warp, lb.idx(kWarpsM * kWarpsN));
-  Value warpInHead = lb.remui(warp, lb.idx(kWarpsM * kWarpsN));
+  // Each head of the CTA's group has its own warps, kWarpsN across the
+  // columns and kWarpsM per 128 rows.
+  Value myHead = lb.divui(warp, lb.idx(warpsPerHead));
+  Value warpInHead = lb.remui(warp, lb.idx(warpsPerHead));
   Value wm = lb.divui(warpInHead, lb.idx(kWarpsN)),
         wn = lb.remui(warpInHead, lb.idx(kWarpsN));
-  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
+  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(BM));
   Value n0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
   Value s0 = lb.divui(n0, C);
   Value headGroups =
@@ -412,7 +428,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       ids.push_back(lb.addi(tid, lb.idx(q)));
     return ids;
   };
-  SmallVector<Value> aChunks = chunksOf(kHeads * kBM * kBK),
+  SmallVector<Value> aChunks = chunksOf(kHeads * BM * kBK),
                      bChunks = chunksOf(kBK * tileCols);
   // What each thread copies does not change from one K step to the next:
   // its chunks' rows, columns, validity and base offsets are computed once,
@@ -427,8 +443,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   for (Value q : aChunks) {
     Value perRow = lb.idx(kBK / L.chunk);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
-    Value i = lb.addi(i0, lb.remui(row, lb.idx(kBM)));
-    Value h = lb.addi(h0, lb.divui(row, lb.idx(kBM)));
+    Value i = lb.addi(i0, lb.remui(row, lb.idx(BM)));
+    Value h = lb.addi(h0, lb.divui(row, lb.idx(BM)));
     Value bh = lb.addi(lb.muli(bIdx, H), k.minui(h, Hm1));
     aCopies.push_back({row, col, lb.andi(lb.ult(i, R), lb.ult(h, H)),
                        lb.muli(lb.addi(lb.muli(bh, R), k.minui(i, Rm1)), Rp)});
@@ -499,9 +515,12 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
   // This warp's first row of the A tile and first head-local column.
-  Value warpRow = lb.addi(lb.muli(myHead, lb.idx(kBM)),
+  Value warpRow = lb.addi(lb.muli(myHead, lb.idx(BM)),
                           lb.muli(wm, lb.idx(kWarpTileM)));
   Value warpCol = lb.muli(wn, lb.idx(kWarpTileN));
+  Value warpBusy =
+      lb.andi(lb.ult(lb.addi(i0, lb.muli(wm, lb.idx(kWarpTileM))), R),
+              lb.ult(lb.addi(h0, myHead), H));
 
   // f32 data: m16n8k8 tf32 MMAs on fragments read from shared memory. In
   // tf32 mode each operand is rounded to tf32 once; otherwise (ieee) it is
@@ -592,6 +611,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           gpu::BarrierOp::create(b, loc);
           scf::YieldOp::create(b, loc);
         });
+        // Warps whose rows are all beyond R (or whose head is beyond H) skip
+        // the MMAs: their accumulators stay zero.
+        auto busy = scf::IfOp::create(b, loc, TypeRange(accIn), warpBusy,
+                                      /*withElseRegion=*/true);
+        b.setInsertionPointToStart(&busy.getElseRegion().front());
+        scf::YieldOp::create(b, loc, accIn);
+        b.setInsertionPointToStart(&busy.getThenRegion().front());
         SmallVector<Value> acc(accIn.begin(), accIn.end());
         auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
                            ArrayRef<int64_t> shape, NVVM::MMATypes type) {
@@ -637,9 +663,11 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                 mmaInto((mt * kNT + nt) * 4, a[mt], bf[nt], {16, 8, 16},
                         ptxType);
           }
+        scf::YieldOp::create(b, loc, acc);
+        b.setInsertionPointAfter(busy);
         // Every warp is done with this stage before it is refilled.
         gpu::BarrierOp::create(b, loc);
-        scf::YieldOp::create(b, loc, acc);
+        scf::YieldOp::create(b, loc, busy.getResults());
       });
   // Drain the last (zero-filling) copies: the epilogue reuses their bytes.
   nvgpu::DeviceAsyncWaitOp::create(
@@ -690,7 +718,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                 at.c)};
   };
   auto forEachOutChunk = [&](function_ref<void(const OutChunk &)> body) {
-    lb.loop(lb.c0, lb.idx(kBM * tileCols / L.chunk), lb.idx(threads),
+    lb.loop(lb.c0, lb.idx(BM * tileCols / L.chunk), lb.idx(threads),
             [&](Value q0) { body(outChunk(lb.addi(q0, tid))); });
   };
   auto ifElse = [&](Value cond, function_ref<void()> then,
@@ -817,7 +845,7 @@ std::string ForwardVariant::name() const {
 
 ForwardTiles mlir::msa::forwardTiles(const ForwardVariant &variant) {
   GemmLayout layout = gemmLayout(variant);
-  return {kBM, kBN, layout.bk, layout.heads};
+  return {layout.bm(), kBN, layout.bk, layout.heads};
 }
 
 std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {

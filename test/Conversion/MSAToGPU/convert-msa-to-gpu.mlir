@@ -1,8 +1,8 @@
 // RUN: msa-opt %s --convert-msa-to-gpu=chip=sm_90a -split-input-file -verify-diagnostics | FileCheck %s
 
 // The fused op becomes: P allocated on the device, the probabilities kernel
-// over (R, B), the GEMM over (B*H, ceil(R/128), ceil(S*C/128)) with its
-// dynamic shared memory, P freed. One gpu.module holds the variant's kernels.
+// over (R, B), the GEMM over (B*H, ceil(R/256), ceil(S*C/128)) (at C = 32 a
+// CTA computes 256 rows of one head) with its dynamic shared memory, P freed. One gpu.module holds the variant's kernels.
 
 // CHECK:       module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @forward(
@@ -14,7 +14,7 @@
 // CHECK:           %[[P:.*]] = gpu.alloc  (%{{.*}}) : memref<?xbf16>
 // CHECK:           gpu.launch_func  @msa_pwa_fwd_bf16_c32_sm_90a::@msa_pwa_probs_bf16 blocks in (%[[R]], %[[B]], %{{.*}}) threads in (%c128
 // CHECK:           scf.if
-// CHECK:             gpu.launch_func  @msa_pwa_fwd_bf16_c32_sm_90a::@msa_pwa_fwd_bf16_c32 blocks in ({{.*}}) threads in (%c256{{.*}}) dynamic_shared_memory_size %c75776_i32
+// CHECK:             gpu.launch_func  @msa_pwa_fwd_bf16_c32_sm_90a::@msa_pwa_fwd_bf16_c32 blocks in ({{.*}}) threads in (%c512{{.*}}) dynamic_shared_memory_size %c116736_i32
 // CHECK:           gpu.dealloc  %[[P]] : memref<?xbf16>
 // CHECK:       gpu.module @msa_pwa_fwd_bf16_c32_sm_90a [#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">]
 // CHECK:         gpu.func @msa_pwa_probs_bf16

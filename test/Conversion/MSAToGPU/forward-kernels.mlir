@@ -19,18 +19,17 @@
 // CHECK:         gpu.return
 
 // Kernel 2: the GEMM. No msa op and no weights at [S, R, R] size: P is read
-// through cp.async tiles, v through cp.async tiles. At C = 32 (64-byte rows)
-// a CTA computes one head with 8 warps; at C = 8 with 16-bit data (16-byte
-// rows) two neighbouring heads with 16 warps, each head its own P tile.
+// through cp.async tiles, v through cp.async tiles. A CTA has 16 warps: at
+// C = 32 (64-byte rows) they compute 256 rows of one head over each v tile;
+// at C = 8 with 16-bit data (16-byte rows) 128 rows of two neighbouring
+// heads, each head its own P tile.
 // CHECK-LABEL: gpu.func @msa_pwa_fwd_
-// BF16-SAME:     known_block_size = array<i32: 256, 1, 1>
-// F16-SAME:      known_block_size = array<i32: 512, 1, 1>
-// BF16-SAME:     nvvm.minctasm = 2
-// F16-SAME:      nvvm.minctasm = 1
+// CHECK-SAME:    known_block_size = array<i32: 512, 1, 1>
+// CHECK-SAME:    nvvm.minctasm = 1
 // The four pipeline stages of P and of v, views of dynamic shared memory
-// (P stages first; the v stages start at 4 * heads * 128 * 40 * 2 bytes).
+// (P stages first; the v stages start at 4 * 256 * 40 * 2 bytes).
 // CHECK:         %[[DYN:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
-// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x128x40xbf16, #gpu.address_space<workgroup>>
+// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x256x40xbf16, #gpu.address_space<workgroup>>
 // BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x32x136xbf16, #gpu.address_space<workgroup>>
 // F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x256x40xf16, #gpu.address_space<workgroup>>
 // F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x32x264xf16, #gpu.address_space<workgroup>>
@@ -39,6 +38,8 @@
 // CHECK:         scf.for
 // CHECK:           nvgpu.device_async_wait
 // CHECK:           gpu.barrier
+// Warps with no rows below R (or no head below H) skip their MMAs.
+// CHECK:           scf.if
 // CHECK:           nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
 // CHECK:           nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
 // BF16:            nvvm.mma.sync {{.*}} multiplicandAPtxType = #nvvm.mma_type<bf16>
@@ -48,7 +49,7 @@
 // tile arrives by 16-byte copies (element-wise where gate or out are not
 // 16-byte aligned), sigmoid(gate) (exp2) times the accumulators is formed in
 // place, and out leaves in 16-byte vector stores.
-// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x136xbf16, #gpu.address_space<workgroup>>
+// BF16:          memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<256x136xbf16, #gpu.address_space<workgroup>>
 // F16:           memref.view %[[DYN]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x264xf16, #gpu.address_space<workgroup>>
 // CHECK:         memref.extract_aligned_pointer_as_index
 // CHECK:         scf.if

@@ -54,12 +54,34 @@
 // JSON-NEXT: "R",
 // JSON-NEXT: "B",
 // JSON: "block": [
-// JSON-NEXT: 256,
-// JSON: "dynamic_shared_bytes": 75776,
+// JSON-NEXT: 512,
+// JSON: "dynamic_shared_bytes": 116736,
 // JSON: "entry": "msa_pwa_fwd_bf16_c32",
 // JSON-NEXT: "grid": [
 // JSON-NEXT: "B*H",
-// JSON-NEXT: "ceil(R/128)",
+// JSON-NEXT: "ceil(R/256)",
 // JSON-NEXT: "ceil(S*C/128)"
 // JSON: "name": "probs",
 // JSON-NEXT: "type": "ptr"
+// JSON: "tiles": {
+// JSON-NEXT: "bk": 32,
+// JSON-NEXT: "bm": 256,
+// JSON-NEXT: "bn": 128,
+// JSON-NEXT: "heads": 1
+
+// At C = 8 a bf16 CTA computes two neighbouring heads (16-byte rows).
+// RUN: FileCheck %s --check-prefix=JSON8 < %t/msa_pwa_fwd_bf16_c8_sm_80.json
+// JSON8: "entry": "msa_pwa_probs_bf16",
+// JSON8: "block": [
+// JSON8-NEXT: 512,
+// JSON8: "dynamic_shared_bytes": 149504,
+// JSON8: "entry": "msa_pwa_fwd_bf16_c8",
+// JSON8-NEXT: "grid": [
+// JSON8-NEXT: "B*ceil(H/2)",
+// JSON8-NEXT: "ceil(R/128)",
+// JSON8-NEXT: "ceil(S*C/128)"
+// JSON8: "tiles": {
+// JSON8-NEXT: "bk": 32,
+// JSON8-NEXT: "bm": 128,
+// JSON8-NEXT: "bn": 128,
+// JSON8-NEXT: "heads": 2

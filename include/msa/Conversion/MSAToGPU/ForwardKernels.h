@@ -12,13 +12,14 @@
 //      that every row starts 16-byte aligned. P is B*H*R*Rp elements: R^2*H
 //      per batch, the size of the bias itself, never S*R^2.
 //   2. `fwd`: per (b, h) the tensor-core GEMM out = P x v' with M = R (i),
-//      N = S*C ((s, c), c contiguous), K = R (j): 128x128 CTA tiles, 8 warps
-//      per head, 2 CTAs per SM (one for 3xTF32). Where one head's C
-//      channels are under a 32-byte sector (16-bit data, C = 8) a CTA takes
-//      two neighbouring heads (16 warps, each head its own P tile) so that
-//      the v, gate and out rows it moves are whole sectors. A cp.async
-//      pipeline in dynamic shared
-//      memory (4 stages of K = 32 for 16-bit data, 4 of K = 16 for f32) with
+//      N = S*C ((s, c), c contiguous), K = R (j), in 128x128 tiles of 8 warps
+//      each. A CTA has 16 warps and two tiles that share an operand tile
+//      (L2 throughput bounds this GEMM): 16-bit data computes 256 rows of
+//      one head over each v tile, or, where one head's C channels are under
+//      a 32-byte sector (C = 8), 128 rows of two neighbouring heads (each its
+//      own P tile) so that the v, gate and out rows it moves are whole
+//      sectors. f32 keeps one tile per CTA (two CTAs per SM for tf32, one
+//      for 3xTF32). A cp.async pipeline in dynamic shared memory (4 stages of K = 32 for 16-bit data, 4 of K = 16 for f32) with
 //      padded rows, ldmatrix (A plain, B transposed) and mma.sync m16n8k16
 //      for bf16/f16, scalar fragment loads and m16n8k8 tf32 MMAs for f32
 //      (three per product in ieee mode), f32 accumulators in registers; the
@@ -28,7 +29,8 @@
 //      16-byte stores (element-wise where gate or out are not 16-byte
 //      aligned). Boundary tiles are zero-filled by predicated copies, so any
 //      R >= 1 and S >= 1 work. Offsets are 64-bit. Grid: (B*ceil(H/heads),
-//      ceil(R/128), ceil(S*C/128)).
+//      ceil(R/rows), ceil(S*C/128)); a warp whose rows are all beyond R
+//      skips its MMAs.
 //
 //===----------------------------------------------------------------------===//
 
