@@ -38,6 +38,7 @@ struct Driver {
   X(cuModuleGetFunction, "cuModuleGetFunction")                                \
   X(cuLaunchKernel, "cuLaunchKernel")                                          \
   X(cuFuncSetAttribute, "cuFuncSetAttribute")                                  \
+  X(cuFuncGetAttribute, "cuFuncGetAttribute")                                  \
   X(cuMemFreeAsync, "cuMemFreeAsync")                                          \
   X(cuMemAlloc, "cuMemAlloc_v2")                                               \
   X(cuMemFree, "cuMemFree_v2")                                                 \

@@ -9,11 +9,11 @@
 
 #include "Driver.h"
 #include "EmbeddedKernels.h"
+#include "ForwardLaunch.h"
 
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -35,11 +35,6 @@ const char *dtypeName(DType dtype) {
 }
 
 namespace {
-
-// The launch ABI of msa-codegen's forward kernels (checked against each
-// variant's metadata when it is loaded): block sizes and parameter counts.
-constexpr int64_t kProbsBlock = 128, kProbsParams = 18;
-constexpr int64_t kGemmBlock = 256, kGemmParams = 26;
 
 /// Row-major strides of `shape` when `strides` is all zeros.
 template <size_t N>
@@ -112,8 +107,10 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
   if (!(a.inf > 0) || a.inf > 3.0e38)
     return Status::error("inf must be positive and finite in f32, got " +
                          std::to_string(a.inf));
-  // Launch limits: the probs grid is (R, B); the GEMM grid is (B*H,
-  // ceil(R/128), ceil(S*C/128)) (y and z at most 65535).
+  // Sizes the shipped kernels cannot cover, whose probs grid is (R, B) and
+  // GEMM grid (B*H, ceil(R/128), ceil(S*C/128)) with y and z at most 65535.
+  // validate() needs no metadata; forward() checks again the grid that the
+  // loaded variant's metadata gives.
   int64_t bh;
   if (__builtin_mul_overflow(a.B, a.H, &bh) || a.B > 65535 || bh > 65535)
     return Status::error("B*H = " + std::to_string(a.B) + "*" +
@@ -250,6 +247,8 @@ Status validateInto(const ForwardArgs &a, Layout &layout) {
   return Status::success();
 }
 
+// Kernel arguments hold device addresses as uint64_t.
+static_assert(sizeof(CUdeviceptr) == sizeof(uint64_t));
 CUdeviceptr ptr(const void *p) { return reinterpret_cast<CUdeviceptr>(p); }
 
 } // namespace
@@ -351,44 +350,6 @@ Runtime::~Runtime() {
 }
 
 namespace {
-/// The integer after `"key": ` in the JSON object that names `entry`
-/// (msa-codegen writes each kernel's keys in sorted order, so `key`s that
-/// sort before "entry" precede it within the object).
-bool kernelMetadataInt(const std::string &json, const std::string &entry,
-                       const std::string &key, int64_t &value) {
-  size_t at = json.find("\"entry\": \"" + entry + "\"");
-  if (at == std::string::npos)
-    return false;
-  size_t open = json.rfind('{', at);
-  size_t k = json.find("\"" + key + "\": ", open);
-  if (open == std::string::npos || k == std::string::npos || k > at)
-    return false;
-  value = std::strtoll(json.c_str() + k + key.size() + 4, nullptr, 10);
-  return true;
-}
-
-/// The x block size and the number of parameters of kernel `entry`, as its
-/// metadata object lists them ("block": [x, y, z], "params": [{...}, ...]).
-bool kernelLaunchFacts(const std::string &json, const std::string &entry,
-                       int64_t &blockX, int64_t &numParams) {
-  size_t at = json.find("\"entry\": \"" + entry + "\"");
-  if (at == std::string::npos)
-    return false;
-  size_t open = json.rfind('{', at);
-  size_t block = json.find("\"block\": [", open);
-  size_t params = json.find("\"params\": [", at);
-  if (open == std::string::npos || block == std::string::npos || block > at ||
-      params == std::string::npos)
-    return false;
-  blockX = std::strtoll(json.c_str() + block + 10, nullptr, 10);
-  size_t end = json.find(']', params + 11);
-  numParams = 0;
-  for (size_t t = json.find("\"type\":", params); t < end;
-       t = json.find("\"type\":", t + 1))
-    ++numParams;
-  return end != std::string::npos;
-}
-
 Status readFile(const std::string &path, std::string &text) {
   std::ifstream file(path);
   if (!file)
@@ -429,48 +390,25 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
   }
   std::string probsName = "msa_pwa_probs_" + dtype;
   std::string gemmName = "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim);
-  int64_t shared = 0;
-  if (!kernelMetadataInt(json, gemmName, "dynamic_shared_bytes", shared) ||
-      shared < 0)
-    return Status::error("the metadata of kernel variant '" + name +
-                         "' lacks dynamic_shared_bytes for '" + gemmName + "'");
-  // The GEMM's grid follows its CTA tile ("tiles": {"bk", "bm", "bn"}).
-  int64_t tileM = 0, tileN = 0;
-  auto topLevel = [&](const char *key, int64_t &value) {
-    size_t at = json.find(std::string("\"") + key + "\": ");
-    if (at == std::string::npos)
-      return false;
-    value = std::strtoll(json.c_str() + at + std::strlen(key) + 4, nullptr, 10);
-    return value > 0;
-  };
-  if (!topLevel("bm", tileM) || !topLevel("bn", tileN))
-    return Status::error("the metadata of kernel variant '" + name +
-                         "' lacks the GEMM tile sizes");
-  // The launch code below is written for these kernels' ABI: check the
-  // metadata agrees before anything is launched.
-  for (auto [entry, block, params] :
-       {std::tuple<std::string, int64_t, int64_t>{"msa_pwa_probs_" + dtype,
-                                                  kProbsBlock, kProbsParams},
-        {gemmName, kGemmBlock, kGemmParams}}) {
-    int64_t blockX = 0, numParams = 0;
-    if (!kernelLaunchFacts(json, entry, blockX, numParams))
-      return Status::error("the metadata of kernel variant '" + name +
-                           "' does not describe kernel '" + entry + "'");
-    if (blockX != block || numParams != params)
-      return Status::error(
-          "kernel '" + entry + "' takes " + std::to_string(numParams) +
-          " parameters and blocks of " + std::to_string(blockX) +
-          " threads per its metadata; this runtime launches it with " +
-          std::to_string(params) + " and " + std::to_string(block));
-  }
+  // Everything the launches take from the metadata is checked here, before
+  // the module is loaded: a variant that cannot be launched as described
+  // fails to load, naming the kernel, rather than failing in forward().
+  auto metadata = std::make_shared<ForwardMetadata>();
+  if (Status s =
+          loadForwardMetadata(name, json, probsName, gemmName, *metadata);
+      !s)
+    return s;
+  const KernelInfo &probsInfo = metadata->probs(), &gemmInfo = metadata->gemm();
   const Driver *d = driver();
   int optin = 0;
   d->cuDeviceGetAttribute(
       &optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
-  if (shared > optin)
-    return Status::error(
-        "kernel '" + gemmName + "' needs " + std::to_string(shared) +
-        " bytes of shared memory; the device allows " + std::to_string(optin));
+  for (const KernelInfo *k : {&probsInfo, &gemmInfo})
+    if (k->dynamicSharedBytes > optin)
+      return Status::error("kernel '" + k->entry + "' needs " +
+                           std::to_string(k->dynamicSharedBytes) +
+                           " bytes of shared memory; the device allows " +
+                           std::to_string(optin));
 
   char errorLog[8192] = {0}, infoLog[8192] = {0};
   CUjit_option options[] = {
@@ -484,34 +422,51 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
     Status s = driverError("cuModuleLoadDataEx", r, "module '" + name + "'");
     return Status::error(s.message() + "\nJIT log: " + errorLog);
   }
-  Variant v;
-  v.module = mod;
-  v.gemmSharedBytes = unsigned(shared);
-  v.tileM = tileM;
-  v.tileN = tileN;
-  CUfunction probs, gemm;
-  Status status = Status::success();
-  if (CUresult r = d->cuModuleGetFunction(&probs, mod, probsName.c_str());
-      r != CUDA_SUCCESS)
-    status =
-        driverError("cuModuleGetFunction", r, "kernel '" + probsName + "'");
-  else if (CUresult r = d->cuModuleGetFunction(&gemm, mod, gemmName.c_str());
-           r != CUDA_SUCCESS)
-    status = driverError("cuModuleGetFunction", r, "kernel '" + gemmName + "'");
-  else if (CUresult r = d->cuFuncSetAttribute(
-               gemm, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-               int(shared));
-           r != CUDA_SUCCESS)
-    status =
-        driverError("cuFuncSetAttribute", r,
-                    "kernel '" + gemmName + "', " + std::to_string(shared) +
-                        " bytes of shared memory");
+  // Resolves a kernel and prepares it for launches with its metadata's
+  // block and dynamic shared memory.
+  auto prepare = [&](const KernelInfo &info, CUfunction &fn) -> Status {
+    if (CUresult r = d->cuModuleGetFunction(&fn, mod, info.entry.c_str());
+        r != CUDA_SUCCESS)
+      return driverError("cuModuleGetFunction", r,
+                         "kernel '" + info.entry + "'");
+    // The block must fit what the kernel was compiled for (its .maxntid and
+    // register use), or every launch would fail.
+    int maxThreads = 0;
+    if (CUresult r = d->cuFuncGetAttribute(
+            &maxThreads, CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, fn);
+        r != CUDA_SUCCESS)
+      return driverError("cuFuncGetAttribute", r,
+                         "kernel '" + info.entry + "'");
+    int64_t threads = info.block[0] * info.block[1] * info.block[2];
+    if (threads > maxThreads)
+      return Status::error(
+          "kernel '" + info.entry + "' is launched with blocks of " +
+          std::to_string(threads) + " threads per its metadata, but it was " +
+          "compiled for at most " + std::to_string(maxThreads));
+    if (info.dynamicSharedBytes > 0)
+      if (CUresult r = d->cuFuncSetAttribute(
+              fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+              int(info.dynamicSharedBytes));
+          r != CUDA_SUCCESS)
+        return driverError("cuFuncSetAttribute", r,
+                           "kernel '" + info.entry + "', " +
+                               std::to_string(info.dynamicSharedBytes) +
+                               " bytes of shared memory");
+    return Status::success();
+  };
+  CUfunction probs = nullptr, gemm = nullptr;
+  Status status = prepare(probsInfo, probs);
+  if (status)
+    status = prepare(gemmInfo, gemm);
   if (!status) {
     d->cuModuleUnload(mod);
     return status;
   }
+  Variant v;
+  v.module = mod;
   v.probs = probs;
   v.gemm = gemm;
+  v.metadata = std::move(metadata);
   loaded = &(variants[name] = v);
   return Status::success();
 }
@@ -544,13 +499,39 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
                          dt, kind, a.C, kernels);
       !s)
     return s;
-  auto probsFn = static_cast<CUfunction>(kernels->probs);
-  auto gemmFn = static_cast<CUfunction>(kernels->gemm);
-  std::string probsName = "msa_pwa_probs_" + dt;
-  std::string gemmName = "msa_pwa_fwd_" + kind + "_c" + std::to_string(a.C);
+  const KernelInfo &probsInfo = kernels->metadata->probs();
+  const KernelInfo &gemmInfo = kernels->metadata->gemm();
 
-  int64_t rp = (a.R + 7) / 8 * 8;
-  size_t probsBytes = size_t(a.B * a.H * a.R * rp) * elementSize(a.dtype);
+  ForwardValues x;
+  x.B = a.B;
+  x.S = a.S;
+  x.R = a.R;
+  x.H = a.H;
+  x.C = a.C;
+  x.Rp = (a.R + 7) / 8 * 8;
+  x.biasStrides = layout.bias;
+  x.pairMaskStrides = layout.pairMask;
+  x.msaMaskStrides = layout.msaMask;
+  x.vStrides = layout.v;
+  x.gateStrides = layout.gate;
+  x.outStrides = layout.out;
+  x.hasPairMask = a.pairMask != nullptr;
+  x.hasLse = a.lse != nullptr;
+  x.hasMsaMask = a.msaMask != nullptr;
+  x.inf = static_cast<float>(a.inf);
+
+  // Both grids are checked before anything is allocated or launched. The
+  // GEMM runs only when there are MSA rows (S == 0 still writes lse).
+  bool runGemm = a.S > 0;
+  SizeTable sizes = forwardSizes(x);
+  std::array<unsigned, 3> probsGrid{}, gemmGrid{};
+  if (Status s = launchGrid(probsInfo, sizes, probsGrid); !s)
+    return s;
+  if (runGemm)
+    if (Status s = launchGrid(gemmInfo, sizes, gemmGrid); !s)
+      return s;
+
+  size_t probsBytes = size_t(a.B * a.H * a.R * x.Rp) * elementSize(a.dtype);
   CUdeviceptr probs;
   if (CUresult r = d->cuMemAllocFromPoolAsync(
           &probs, probsBytes, static_cast<CUmemoryPool>(scratchPool), stream);
@@ -560,83 +541,38 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
 
   // Absent optional tensors are never read (their flags are 0); any valid
   // address stands in for them.
-  CUdeviceptr bias = ptr(a.bias);
-  CUdeviceptr pairMask = a.pairMask ? ptr(a.pairMask) : bias;
-  CUdeviceptr lse = a.lse ? ptr(a.lse) : probs;
-  int64_t B = a.B, S = a.S, R = a.R, H = a.H,
-          hasPairMask = a.pairMask != nullptr, hasLse = a.lse != nullptr;
-  float inf = static_cast<float>(a.inf);
-  std::array<void *, kProbsParams> probsParams = {&bias,
-                                                  &pairMask,
-                                                  &probs,
-                                                  &lse,
-                                                  &B,
-                                                  &R,
-                                                  &H,
-                                                  &rp,
-                                                  &layout.bias[0],
-                                                  &layout.bias[1],
-                                                  &layout.bias[2],
-                                                  &layout.bias[3],
-                                                  &layout.pairMask[0],
-                                                  &layout.pairMask[1],
-                                                  &layout.pairMask[2],
-                                                  &hasPairMask,
-                                                  &hasLse,
-                                                  &inf};
-  Status status = Status::success();
-  if (CUresult r = d->cuLaunchKernel(probsFn, unsigned(R), unsigned(B), 1,
-                                     unsigned(kProbsBlock), 1, 1, 0, stream,
-                                     probsParams.data(), nullptr);
-      r != CUDA_SUCCESS)
-    status = driverError("cuLaunchKernel", r, "kernel '" + probsName + "'");
+  x.probs = probs;
+  x.bias = ptr(a.bias);
+  x.pairMask = a.pairMask ? ptr(a.pairMask) : x.bias;
+  x.lse = a.lse ? ptr(a.lse) : probs;
+  x.v = ptr(a.v);
+  x.gate = ptr(a.gate);
+  x.out = ptr(a.out);
+  x.msaMask = a.msaMask ? ptr(a.msaMask) : x.v;
 
-  if (status && S > 0) {
-    CUdeviceptr v = ptr(a.v), gate = ptr(a.gate), out = ptr(a.out);
-    CUdeviceptr msaMask = a.msaMask ? ptr(a.msaMask) : v;
-    int64_t hasMsaMask = a.msaMask != nullptr;
-    std::array<void *, kGemmParams> gemmParams = {&probs,
-                                                  &v,
-                                                  &gate,
-                                                  &msaMask,
-                                                  &out,
-                                                  &B,
-                                                  &S,
-                                                  &R,
-                                                  &H,
-                                                  &rp,
-                                                  &layout.v[0],
-                                                  &layout.v[1],
-                                                  &layout.v[2],
-                                                  &layout.v[3],
-                                                  &layout.gate[0],
-                                                  &layout.gate[1],
-                                                  &layout.gate[2],
-                                                  &layout.gate[3],
-                                                  &layout.out[0],
-                                                  &layout.out[1],
-                                                  &layout.out[2],
-                                                  &layout.out[3],
-                                                  &layout.msaMask[0],
-                                                  &layout.msaMask[1],
-                                                  &layout.msaMask[2],
-                                                  &hasMsaMask};
-    // msa-codegen's launch rule for the GEMM: block 256, grid
-    // (B*H, ceil(R/bm), ceil(S*C/bn)).
-    int64_t gridZ = (S * a.C + kernels->tileN - 1) / kernels->tileN;
-    if (gridZ > 65535)
-      status = Status::error("S*C = " + std::to_string(S * a.C) + " needs " +
-                             std::to_string(gridZ) +
-                             " column tiles; at most 65535 are supported");
-    unsigned gx = unsigned(B * H),
-             gy = unsigned((R + kernels->tileM - 1) / kernels->tileM),
-             gz = unsigned(gridZ);
-    if (status)
-      if (CUresult r = d->cuLaunchKernel(
-              gemmFn, gx, gy, gz, unsigned(kGemmBlock), 1, 1,
-              kernels->gemmSharedBytes, stream, gemmParams.data(), nullptr);
-          r != CUDA_SUCCESS)
-        status = driverError("cuLaunchKernel", r, "kernel '" + gemmName + "'");
+  // The parameter arrays point into the argument tables, which live until
+  // the launches have read them.
+  auto launch = [&](const KernelInfo &info, CUfunction fn,
+                    const KernelArguments &args,
+                    const std::array<unsigned, 3> &grid) -> Status {
+    std::vector<void *> params;
+    if (Status s = args.pack(info, params); !s)
+      return s;
+    if (CUresult r = d->cuLaunchKernel(
+            fn, grid[0], grid[1], grid[2], unsigned(info.block[0]),
+            unsigned(info.block[1]), unsigned(info.block[2]),
+            unsigned(info.dynamicSharedBytes), stream, params.data(), nullptr);
+        r != CUDA_SUCCESS)
+      return driverError("cuLaunchKernel", r, "kernel '" + info.entry + "'");
+    return Status::success();
+  };
+  KernelArguments probsArgs = probsArguments(x);
+  Status status = launch(probsInfo, static_cast<CUfunction>(kernels->probs),
+                         probsArgs, probsGrid);
+  if (status && runGemm) {
+    KernelArguments gemmArgs = gemmArguments(x);
+    status = launch(gemmInfo, static_cast<CUfunction>(kernels->gemm), gemmArgs,
+                    gemmGrid);
   }
   if (CUresult r = d->cuMemFreeAsync(probs, stream);
       r != CUDA_SUCCESS && status)

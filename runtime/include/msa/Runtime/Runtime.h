@@ -24,6 +24,8 @@ struct CUmod_st;
 
 namespace msa::runtime {
 
+struct ForwardMetadata; // a variant's parsed kernel metadata
+
 /// The outcome of a runtime call: success, or an error with its message.
 class [[nodiscard]] Status {
 public:
@@ -135,12 +137,12 @@ public:
 
 private:
   Runtime() = default;
-  /// A loaded kernel variant: its module, entry points and launch facts.
+  /// A loaded kernel variant: its module, entry points and the metadata
+  /// its launches follow (block, grid, shared memory, parameter order).
   struct Variant {
     CUmod_st *module = nullptr;
     void *probs = nullptr, *gemm = nullptr; // CUfunction
-    unsigned gemmSharedBytes = 0;
-    int64_t tileM = 0, tileN = 0; // the GEMM's CTA tile over i and (s, c)
+    std::shared_ptr<const ForwardMetadata> metadata;
   };
   Status variant(const std::string &name, const std::string &dtype,
                  const std::string &kind, int64_t headDim,
