@@ -2,7 +2,8 @@
 """Forward benchmark of the msa kernels against what users run today.
 
 In one process on one GPU it measures:
-  * the ceilings: bf16 GEMM throughput (torch.matmul) and device copy
+  * the ceilings: GEMM throughput in the measured data type (torch.matmul;
+    fp32 without tf32 for f32, with it for tf32) and device copy
     bandwidth (read + write), used for the roofline floor;
   * our forward, through the C ABI (libmsa_runtime.so via ctypes) on
     torch's pointers and current stream;
@@ -106,11 +107,16 @@ def time_ms(fn, inputs, warmup=5, runs=30):
     return statistics.median(times)
 
 
-def ceilings():
+def ceilings(dtype, tf32):
+    """GEMM throughput of torch.matmul in the measured data type (fp32 with
+    or without tf32 tensor cores), and device copy bandwidth."""
     n = 8192
-    a = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
-    b = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+    a = torch.randn(n, n, device="cuda", dtype=dtype)
+    b = torch.randn(n, n, device="cuda", dtype=dtype)
+    previous = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = tf32
     ms = time_ms(lambda x, y: torch.matmul(x, y), [(a, b)], warmup=3, runs=20)
+    torch.backends.cuda.matmul.allow_tf32 = previous
     gemm = 2 * n ** 3 / (ms * 1e-3)
     x = torch.empty(1 << 30, device="cuda", dtype=torch.uint8)
     y = torch.empty_like(x)
@@ -165,9 +171,13 @@ def main():
     inf = 1e9
     os.makedirs(args.out, exist_ok=True)
     ours = Ours(args.lib, args.kernels)
-    gemm_peak, bandwidth = ceilings()
+    # f32 (ieee) is measured against fp32 GEMM throughput (what an
+    # fp32-accurate library GEMM reaches), tf32 against tf32 throughput; the
+    # PyTorch baseline in tf32 mode runs its einsum on tf32 tensor cores too.
+    gemm_peak, bandwidth = ceilings(dtype, tf32)
+    torch.backends.cuda.matmul.allow_tf32 = tf32
     dev = torch.cuda.get_device_name()
-    print(f"device: {dev}; measured ceilings: bf16 GEMM "
+    print(f"device: {dev}; measured ceilings: {args.dtype} GEMM "
           f"{gemm_peak / 1e12:.0f} TFLOP/s, copy {bandwidth / 1e12:.2f} TB/s",
           flush=True)
     cases = grid()

@@ -598,13 +598,18 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
         Value stage = lb.remui(kt, cStages);
         Value next = lb.addi(kt, lb.idx(kStages - 1));
-        // Tile kt + kStages - 1 (all zero-fill beyond R) goes into the stage
-        // computed in the previous iteration; then wait until only the
-        // newest kStages - 1 groups are pending, i.e. tile kt has landed.
-        Value group = issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
-        nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                         b.getI32IntegerAttr(kStages - 1));
+        // Tiles kt .. kt + kStages - 2 are pending: wait for tile kt (an
+        // empty group is committed to wait on, so kStages - 1 groups may
+        // stay pending). After the barrier every warp has also finished
+        // tile kt - 1, so its stage takes tile kt + kStages - 1 (all
+        // zero-fill beyond R): one barrier per K step.
+        nvgpu::DeviceAsyncWaitOp::create(
+            b, loc,
+            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                    ValueRange{}),
+            b.getI32IntegerAttr(kStages - 1));
         gpu::BarrierOp::create(b, loc);
+        issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         Value j0 = lb.muli(kt, cBK);
         scf::IfOp::create(b, loc, hasMask, [&](OpBuilder &, Location) {
           maskTile(stage, j0);
@@ -665,11 +670,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           }
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
-        // Every warp is done with this stage before it is refilled.
-        gpu::BarrierOp::create(b, loc);
         scf::YieldOp::create(b, loc, busy.getResults());
       });
-  // Drain the last (zero-filling) copies: the epilogue reuses their bytes.
+  // Drain the last (zero-filling) copies, and let every warp finish its last
+  // tile: the epilogue reuses the stages' bytes.
   nvgpu::DeviceAsyncWaitOp::create(
       b, loc,
       nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{}),
