@@ -483,19 +483,43 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
   };
-  // v' = v * msa_mask[b, s, j], applied to the tile in shared memory.
-  auto maskTile = [&](Value stage, Value j0) {
+  // v' = v * msa_mask[b, s, j], applied to the tile in shared memory. The
+  // mask values of a tile are loaded one K step ahead (loop-carried), so no
+  // K step waits on global memory for them. Out-of-range chunks hold zeros
+  // and get 0.
+  auto maskValues = [&](Value j0) {
+    SmallVector<Value> values;
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
-      lb.ifThen(lb.andi(lb.ult(j, R), c.valid), [&] {
-        Value m = lb.load(
-            mmask,
-            {lb.linearize({bIdx, c.s, j}, {k.arg(22), k.arg(23), k.arg(24)})});
-        for (int64_t e = 0; e < L.chunk; ++e) {
-          SmallVector<Value> at = {stage, c.row, lb.addi(c.col, lb.idx(e))};
-          lb.store(lb.mul(lb.load(sB, at), m), sB, at);
-        }
-      });
+      Value inRange = lb.andi(hasMask, lb.andi(lb.ult(j, R), c.valid));
+      auto load = scf::IfOp::create(b, loc, TypeRange{f32}, inRange,
+                                    /*withElseRegion=*/true);
+      b.setInsertionPointToStart(&load.getThenRegion().front());
+      scf::YieldOp::create(
+          b, loc,
+          lb.load(mmask, {lb.linearize({bIdx, c.s, j},
+                                       {k.arg(22), k.arg(23), k.arg(24)})}));
+      b.setInsertionPointToStart(&load.getElseRegion().front());
+      scf::YieldOp::create(b, loc, lb.f32(0.0));
+      b.setInsertionPointAfter(load);
+      values.push_back(load.getResult(0));
+    }
+    return values;
+  };
+  // Each chunk is one 16-byte vector in shared memory.
+  auto maskTile = [&](Value stage, ValueRange values) {
+    auto chunkType = VectorType::get({L.chunk}, T);
+    auto wideType = VectorType::get({L.chunk}, f32);
+    for (auto [c, m] : llvm::zip(bCopies, values)) {
+      SmallVector<Value> at = {stage, c.row, c.col};
+      Value x = vector::LoadOp::create(b, loc, chunkType, sB, at, false,
+                                       llvm::MaybeAlign(16));
+      if (!T.isF32())
+        x = arith::ExtFOp::create(b, loc, wideType, x);
+      x = lb.mul(x, vector::BroadcastOp::create(b, loc, wideType, m));
+      if (!T.isF32())
+        x = arith::TruncFOp::create(b, loc, chunkType, x);
+      vector::StoreOp::create(b, loc, x, sB, at, false, llvm::MaybeAlign(16));
     }
   };
 
@@ -586,7 +610,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       }
     }
   };
-  SmallVector<Value> zeros(kMT * kNT * 4, lb.f32(0.0));
+  const int64_t numAcc = kMT * kNT * 4;
+  SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
+  llvm::append_range(loopInit, maskValues(lb.c0));
   Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK);
   // Prologue: tiles 0 .. kStages-2 in flight.
@@ -594,8 +620,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   for (int64_t t = 0; t + 1 < kStages; ++t)
     issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
-      b, loc, lb.c0, numK, lb.c1, zeros,
-      [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
+      b, loc, lb.c0, numK, lb.c1, loopInit,
+      [&](OpBuilder &, Location, Value kt, ValueRange args) {
+        ValueRange accIn = args.take_front(numAcc),
+                   masksIn = args.drop_front(numAcc);
         Value stage = lb.remui(kt, cStages);
         Value next = lb.addi(kt, lb.idx(kStages - 1));
         // Tiles kt .. kt + kStages - 2 are pending: wait for tile kt (an
@@ -610,11 +638,11 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
             b.getI32IntegerAttr(kStages - 1));
         gpu::BarrierOp::create(b, loc);
         issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
-        Value j0 = lb.muli(kt, cBK);
-        scf::IfOp::create(b, loc, hasMask, [&](OpBuilder &, Location) {
-          maskTile(stage, j0);
+        SmallVector<Value> masksNext =
+            maskValues(lb.muli(lb.addi(kt, lb.c1), cBK));
+        lb.ifThen(hasMask, [&] {
+          maskTile(stage, masksIn);
           gpu::BarrierOp::create(b, loc);
-          scf::YieldOp::create(b, loc);
         });
         // Warps whose rows are all beyond R (or whose head is beyond H) skip
         // the MMAs: their accumulators stay zero.
@@ -670,7 +698,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           }
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
-        scf::YieldOp::create(b, loc, busy.getResults());
+        SmallVector<Value> results(busy.getResults());
+        llvm::append_range(results, masksNext);
+        scf::YieldOp::create(b, loc, results);
       });
   // Drain the last (zero-filling) copies, and let every warp finish its last
   // tile: the epilogue reuses the stages' bytes.
