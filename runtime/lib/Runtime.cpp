@@ -310,10 +310,8 @@ Status Runtime::create(const std::string &kernelDir,
                           dev);
   d->cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
                           dev);
-  if (major < 8)
-    return Status::error("compute capability " + std::to_string(major) + "." +
-                         std::to_string(minor) + " is below the required 8.0");
-  rt->chipName = (major == 9 && minor == 0) ? "sm_90a" : "sm_80";
+  if (Status s = chipForComputeCapability(major, minor, rt->chipName); !s)
+    return s;
   CUmemPoolProps props = {};
   props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
   props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
@@ -328,6 +326,14 @@ Status Runtime::create(const std::string &kernelDir,
       r != CUDA_SUCCESS)
     return driverError("cuMemPoolSetAttribute", r);
   runtime = std::move(rt);
+  return Status::success();
+}
+
+Status chipForComputeCapability(int major, int minor, std::string &chip) {
+  if (major < 8)
+    return Status::error("compute capability " + std::to_string(major) + "." +
+                         std::to_string(minor) + " is below the required 8.0");
+  chip = (major == 9 && minor == 0) ? "sm_90a" : "sm_80";
   return Status::success();
 }
 

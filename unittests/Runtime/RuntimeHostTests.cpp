@@ -196,6 +196,30 @@ TEST(RuntimeCreateTest, ReportsMissingDriverOrDevice) {
       << m;
 }
 
+TEST(RuntimeCreateTest, RefusesComputeCapabilityBelow80) {
+  std::string chip = "unchanged";
+  for (auto [major, minor] : {std::pair{7, 5}, {7, 0}, {6, 1}}) {
+    Status s = chipForComputeCapability(major, minor, chip);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), "compute capability " + std::to_string(major) +
+                               "." + std::to_string(minor) +
+                               " is below the required 8.0");
+    EXPECT_EQ(chip, "unchanged");
+  }
+}
+
+TEST(RuntimeCreateTest, PicksTheKernelChip) {
+  // sm_90a PTX is arch-specific (H100/H200 only); sm_80 PTX is JIT-compiled
+  // forward on every other device from 8.0 on.
+  for (auto [major, minor, expected] :
+       {std::tuple{8, 0, "sm_80"}, {8, 6, "sm_80"}, {8, 9, "sm_80"},
+        {9, 0, "sm_90a"}, {10, 0, "sm_80"}, {12, 0, "sm_80"}}) {
+    std::string chip;
+    ASSERT_TRUE(chipForComputeCapability(major, minor, chip).ok());
+    EXPECT_EQ(chip, expected) << major << "." << minor;
+  }
+}
+
 TEST(RuntimeEmbeddedTest, EmbedsEveryShippedVariant) {
   std::vector<std::string> names = embeddedVariants();
 #ifdef MSA_EXPECT_EMBEDDED_KERNELS

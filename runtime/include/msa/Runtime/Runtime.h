@@ -83,6 +83,12 @@ struct ForwardArgs {
 /// alignment, strides, supported dtype and head dimension.
 Status validate(const ForwardArgs &args);
 
+/// The kernel chip for a device of compute capability major.minor: sm_90a
+/// (wgmma-capable, arch-specific PTX) on 9.0, sm_80 PTX (JIT-compiled
+/// forward) on every other 8.0+ device; devices below 8.0 are refused (no
+/// bf16 tensor cores, no cp.async).
+Status chipForComputeCapability(int major, int minor, std::string &chip);
+
 /// Device memory in the current context, freed on destruction.
 class DeviceBuffer {
 public:
