@@ -17,8 +17,8 @@
 // RUN: not msa-codegen --dtype=int8 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=DTYPE
 // DTYPE: msa-codegen: error: --dtype must be bf16, f16 or f32, got 'int8'
 
-// RUN: not msa-codegen --op=backward --dtype=bf16 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=OP
-// OP: msa-codegen: error: --op must be 'forward' (the backward kernels are not available yet), got 'backward'
+// RUN: not msa-codegen --op=transpose --dtype=bf16 --head-dim=32 --chip=sm_80 -o %t 2>&1 | FileCheck %s --check-prefix=OP
+// OP: msa-codegen: error: --op must be 'forward' or 'backward', got 'transpose'
 
 // RUN: not msa-codegen --all --dtype=bf16 -o %t 2>&1 | FileCheck %s --check-prefix=MODES
 // MODES: msa-codegen: error: give exactly one of: --all, an input file, or --dtype/--head-dim/--chip

@@ -4,7 +4,8 @@
 // LLVM's NVPTX back end) and DIR/<variant>.json (entry names, parameter ABI,
 // block and grid rules, shared memory, tiles, chip and dtype) for the
 // runtime. Variants come from flags (--op/--dtype/--head-dim/--chip), from
-// --all, or from the msa.pair_weighted_average ops of an input file.
+// --all (both ops), or from the msa.pair_weighted_average(_grad) ops of an
+// input file.
 // Unsupported combinations get a clear error and a non-zero exit; nothing is
 // written then.
 //
@@ -38,7 +39,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("[input.mlir]"),
                                       cl::init(""));
 static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                       cl::value_desc("DIR"));
-static cl::opt<std::string> opName("op", cl::desc("forward"),
+static cl::opt<std::string> opName("op", cl::desc("forward | backward"),
                                    cl::init("forward"));
 static cl::opt<std::string> dtypeName("dtype", cl::desc("bf16 | f16 | f32"),
                                       cl::init(""));
@@ -71,12 +72,19 @@ std::string dtypeOf(Type t) {
   return t.isBF16() ? "bf16" : t.isF16() ? "f16" : t.isF32() ? "f32" : "?";
 }
 
+/// A kernel set to generate: the forward's or the backward's for a variant.
+struct Job {
+  msa::ForwardVariant variant;
+  bool backward = false;
+  std::string name() const {
+    return backward ? msa::backwardVariantName(variant) : variant.name();
+  }
+};
+
 /// The variant named by the flags, or why there is none.
 std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
-  if (opName != "forward")
-    return "--op must be 'forward' (the backward kernels are not available "
-           "yet), got '" +
-           opName + "'";
+  if (opName != "forward" && opName != "backward")
+    return "--op must be 'forward' or 'backward', got '" + opName + "'";
   if (precisionName != "ieee" && precisionName != "tf32")
     return "--precision must be ieee or tf32, got '" + precisionName + "'";
   if (dtypeName == "bf16")
@@ -95,8 +103,9 @@ std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
   return msa::checkForwardVariant(variant);
 }
 
-llvm::json::Value describe(const msa::ForwardVariant &variant,
+llvm::json::Value describe(const Job &job,
                            const std::vector<msa::KernelInfo> &kernels) {
+  const msa::ForwardVariant &variant = job.variant;
   llvm::json::Array list;
   for (const msa::KernelInfo &k : kernels) {
     llvm::json::Array params;
@@ -110,9 +119,32 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
         {"grid", llvm::json::Array{k.grid[0], k.grid[1], k.grid[2]}}});
   }
   msa::ForwardTiles tiles = msa::forwardTiles(variant);
+  std::string dtype = dtypeOf(variant.dataType);
+  llvm::json::Array scratch{llvm::json::Object{
+      {"name", "probs"},
+      {"elements", "B*H*R*Rp"},
+      {"dtype", dtype},
+      {"note", job.backward ? "Rp = roundup(R, 8); written by kernel 0, "
+                              "read by kernels 2 and 3"
+                            : "Rp = roundup(R, 8); written by kernel 0, "
+                              "read by kernel 1"}}};
+  if (job.backward) {
+    scratch.push_back(llvm::json::Object{
+        {"name", "dop"},
+        {"elements", "B*S*R*H*C"},
+        {"dtype", dtype},
+        {"note", "dout * sigmoid(gate), dense [B, S, R, H, C], 16-byte "
+                 "aligned; written by kernel 1, read by kernels 2 and 3"}});
+    scratch.push_back(llvm::json::Object{
+        {"name", "delta"},
+        {"elements", "B*H*R"},
+        {"dtype", "f32"},
+        {"note", "sum over s, c of dout * out; written by kernel 1, read "
+                 "by kernel 3"}});
+  }
   return llvm::json::Object{
-      {"name", variant.name()},
-      {"op", "forward"},
+      {"name", job.name()},
+      {"op", job.backward ? "backward" : "forward"},
       {"dtype", dtypeOf(variant.dataType)},
       {"precision", variant.tf32 ? "tf32" : "ieee"},
       {"head_dim", variant.headDim},
@@ -121,13 +153,7 @@ llvm::json::Value describe(const msa::ForwardVariant &variant,
                                    {"bn", tiles.bn},
                                    {"bk", tiles.bk},
                                    {"heads", tiles.heads}}},
-      {"scratch",
-       llvm::json::Array{llvm::json::Object{
-           {"name", "probs"},
-           {"elements", "B*H*R*Rp"},
-           {"dtype", dtypeOf(variant.dataType)},
-           {"note", "Rp = roundup(R, 8); written by kernel 0, read by "
-                    "kernel 1"}}}},
+      {"scratch", std::move(scratch)},
       {"kernels", std::move(list)}};
 }
 
@@ -138,14 +164,13 @@ struct OutputFile {
 
 /// Generates one variant: prints its IR with --emit-mlir, otherwise adds its
 /// PTX and JSON to `files`.
-int generate(MLIRContext &ctx, const msa::ForwardVariant &variant,
-             std::vector<OutputFile> &files) {
+int generate(MLIRContext &ctx, const Job &job, std::vector<OutputFile> &files) {
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
   std::vector<msa::KernelInfo> kernels =
-      msa::buildForwardKernels(*module, variant);
+      job.backward ? msa::buildBackwardKernels(*module, job.variant)
+                   : msa::buildForwardKernels(*module, job.variant);
   if (failed(verify(*module)))
-    return fail("the generated kernels for " + variant.name() +
-                " do not verify");
+    return fail("the generated kernels for " + job.name() + " do not verify");
   if (emitMLIR) {
     module->print(llvm::outs());
     llvm::outs() << "\n";
@@ -155,11 +180,11 @@ int generate(MLIRContext &ctx, const msa::ForwardVariant &variant,
   llvm::Expected<std::string> ptx = msa::emitPTX(gpuModule, toolkit);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
-  std::string base = (llvm::Twine(outputDir) + "/" + variant.name()).str();
+  std::string base = (llvm::Twine(outputDir) + "/" + job.name()).str();
   files.push_back({base + ".ptx", *ptx});
   files.push_back(
       {base + ".json",
-       llvm::formatv("{0:2}", describe(variant, kernels)).str() + "\n"});
+       llvm::formatv("{0:2}", describe(job, kernels)).str() + "\n"});
   return 0;
 }
 
@@ -178,7 +203,7 @@ int main(int argc, char **argv) {
   ctx.loadAllAvailableDialects();
   ctx.printOpOnDiagnostic(false);
 
-  std::vector<msa::ForwardVariant> variants;
+  std::vector<Job> jobs;
   int modes = int(all) + int(!inputFile.empty()) + int(!dtypeName.empty());
   if (modes != 1)
     return fail("give exactly one of: --all, an input file, or "
@@ -189,13 +214,14 @@ int main(int argc, char **argv) {
       for (bool tf32 : {false, true})
         for (int64_t c : {8, 16, 32, 64})
           for (const char *sm : {"sm_80", "sm_90a"})
-            if (!tf32 || t.isF32())
-              variants.push_back({t, c, sm, tf32});
+            for (bool backward : {false, true})
+              if (!tf32 || t.isF32())
+                jobs.push_back({{t, c, sm, tf32}, backward});
   } else if (!dtypeName.empty()) {
     msa::ForwardVariant variant;
     if (std::string why = variantFromFlags(ctx, variant); !why.empty())
       return fail(why);
-    variants.push_back(variant);
+    jobs.push_back({variant, opName == "backward"});
   } else {
     if (chip.empty())
       return fail("--chip is required with an input file");
@@ -211,24 +237,30 @@ int main(int argc, char **argv) {
       return fail("could not parse '" + inputFile + "'");
     std::string why;
     module->walk([&](Operation *op) {
-      if (isa<msa::PairWeightedAverageGradOp>(op))
-        why = "msa.pair_weighted_average_grad: the backward GPU kernels are "
-              "not available yet";
-      auto fwd = dyn_cast<msa::PairWeightedAverageOp>(op);
-      if (!fwd || !why.empty())
+      if (!why.empty())
         return;
-      msa::ForwardVariant variant;
-      why = msa::gpuForwardVariantOf(fwd, chip, variant);
-      for (const msa::ForwardVariant &seen : variants)
-        if (seen.name() == variant.name())
+      Job job;
+      if (auto fwd = dyn_cast<msa::PairWeightedAverageOp>(op)) {
+        why = msa::gpuForwardVariantOf(fwd, chip, job.variant);
+      } else if (auto grad = dyn_cast<msa::PairWeightedAverageGradOp>(op)) {
+        why = msa::gpuBackwardVariantOf(grad, chip, job.variant);
+        job.backward = true;
+      } else {
+        return;
+      }
+      if (!why.empty())
+        return;
+      for (const Job &seen : jobs)
+        if (seen.name() == job.name())
           return;
-      if (why.empty())
-        variants.push_back(variant);
+      jobs.push_back(job);
     });
     if (!why.empty())
       return fail(why);
-    if (variants.empty())
-      return fail("no msa.pair_weighted_average in '" + inputFile + "'");
+    if (jobs.empty())
+      return fail("no msa.pair_weighted_average or "
+                  "msa.pair_weighted_average_grad in '" +
+                  inputFile + "'");
   }
 
   if (!emitMLIR) {
@@ -238,8 +270,8 @@ int main(int argc, char **argv) {
       return fail("cannot create '" + outputDir + "': " + ec.message());
   }
   std::vector<OutputFile> files;
-  for (const msa::ForwardVariant &variant : variants)
-    if (int rc = generate(ctx, variant, files))
+  for (const Job &job : jobs)
+    if (int rc = generate(ctx, job, files))
       return rc;
   std::string error;
   for (const OutputFile &f : files) {

@@ -40,9 +40,15 @@ struct GemmLayout {
   int64_t padA, padB, padC, stages;
   int64_t heads = 1;    // heads side by side (each its own P tile)
   int64_t rowTiles = 1; // 128-row tiles of one head stacked over one v tile
+  bool transA = false;  // A tiles stored k-major ([k][m]): P^T of the dv GEMM
   int64_t bm() const { return kBM * rowTiles; }
   int64_t threads() const { return kGemmThreads * heads * rowTiles; }
+  /// Row padding of k-major A tiles: rows of 136 or 264 elements start 4
+  /// banks apart (ldmatrix.trans), 136 words 8 banks apart (f32 loads).
+  static constexpr int64_t kPadTransA = 8;
   int64_t stageBytesA() const {
+    if (transA)
+      return heads * bk * (bm() + kPadTransA) * elementBytes;
     return heads * bm() * (bk + padA) * elementBytes;
   }
   int64_t stageBytesB() const {
@@ -109,6 +115,7 @@ public:
     info.entry = name.str();
     SmallVector<Type> types;
     for (auto &[pname, type] : params) {
+      names.push_back(pname);
       // Pointers are passed as memref<1xT>: one .u64 under the bare ABI.
       if (auto memref = dyn_cast<MemRefType>(type))
         types.push_back(MemRefType::get({1}, memref.getElementType()));
@@ -152,6 +159,15 @@ public:
   }
 
   Value arg(unsigned i) { return args[i]; }
+  /// The parameter called `name` (which the kernel must have).
+  Value arg(StringRef name) {
+    auto it = llvm::find(names, name);
+    assert(it != names.end() && "no such kernel parameter");
+    return args[it - names.begin()];
+  }
+  unsigned argIndex(StringRef name) {
+    return llvm::find(names, name) - names.begin();
+  }
   Value tid() { return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x); }
   Value bid(gpu::Dimension d) { return gpu::BlockIdOp::create(b, loc, d); }
 
@@ -184,6 +200,7 @@ public:
   gpu::GPUFuncOp func;
   std::optional<LoopBuilder> lb;
   SmallVector<Value> args;
+  SmallVector<std::string> names;
 };
 
 //===----------------------------------------------------------------------===//
@@ -288,68 +305,102 @@ void buildProbsKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 }
 
 //===----------------------------------------------------------------------===//
-// fwd: tensor-core GEMM with the gate epilogue
+// fwd and bwd_dv: tensor-core GEMMs over the probabilities
 //===----------------------------------------------------------------------===//
 
+/// The two GEMMs with P (or P^T) as the A operand and an [S, R, H, C]
+/// tensor as B, N = (s, c):
+/// - Forward: out = sigmoid(gate) * (P x v'), v' = v * msa_mask (applied to
+///   the v tile).
+/// - BackwardDV: dv = msa_mask * (P^T x dO'), dO' the prep kernel's dense
+///   scratch; A tiles are copied k-major and read with ldmatrix.trans.
+enum class GemmRole { Forward, BackwardDV };
+
 void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
-                     KernelInfo &info) {
+                     GemmRole role, KernelInfo &info) {
+  const bool forward = role == GemmRole::Forward;
   Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
        index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  const GemmLayout L = gemmLayout(v);
+  GemmLayout L = gemmLayout(v);
+  L.transA = !forward;
   const int64_t kStages = L.stages, kBK = L.bk, kHeads = L.heads;
   const int64_t threads = L.threads(), BM = L.bm();
   const int64_t warpsPerHead = kWarpsM * kWarpsN * L.rowTiles;
   // Columns of the shared v and staging tiles: (s, head, c), c fastest.
   const int64_t tileCols = kHeads * kBN;
-  auto smemA = MemRefType::get({kStages, kHeads * BM, kBK + L.padA}, T,
-                               MemRefLayoutAttrInterface{}, wg);
+  auto smemA = L.transA
+                   ? MemRefType::get({kStages, kHeads * kBK, BM + L.kPadTransA},
+                                     T, MemRefLayoutAttrInterface{}, wg)
+                   : MemRefType::get({kStages, kHeads * BM, kBK + L.padA}, T,
+                                     MemRefLayoutAttrInterface{}, wg);
   auto smemB = MemRefType::get({kStages, kBK, tileCols + L.padB}, T,
                                MemRefLayoutAttrInterface{}, wg);
   auto smemC = MemRefType::get({BM, tileCols + L.padC}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = kindName(v) + "_c" + std::to_string(v.headDim);
   auto buf = [&](Type t) { return MemRefType::get({1}, t); };
-  Kernel k(b, loc, "msa_pwa_fwd_" + suffix, threads,
-           {{"probs", buf(T)},
-            {"v", buf(T)},
-            {"gate", buf(T)},
-            {"msa_mask", buf(T)},
-            {"out", buf(T)},
-            {"B", index},
-            {"S", index},
-            {"R", index},
-            {"H", index},
-            {"Rp", index},
-            {"v_stride_b", index},
-            {"v_stride_s", index},
-            {"v_stride_j", index},
-            {"v_stride_h", index},
-            {"gate_stride_b", index},
-            {"gate_stride_s", index},
-            {"gate_stride_i", index},
-            {"gate_stride_h", index},
-            {"out_stride_b", index},
-            {"out_stride_s", index},
-            {"out_stride_i", index},
-            {"out_stride_h", index},
-            {"mask_stride_b", index},
-            {"mask_stride_s", index},
-            {"mask_stride_j", index},
-            {"has_msa_mask", index}},
-           info);
-  for (unsigned p = 0; p < 4; ++p)
-    k.readOnly(p);
+  std::vector<std::pair<std::string, Type>> params;
+  if (forward)
+    params = {{"probs", buf(T)},
+              {"v", buf(T)},
+              {"gate", buf(T)},
+              {"msa_mask", buf(T)},
+              {"out", buf(T)},
+              {"B", index},
+              {"S", index},
+              {"R", index},
+              {"H", index},
+              {"Rp", index},
+              {"v_stride_b", index},
+              {"v_stride_s", index},
+              {"v_stride_j", index},
+              {"v_stride_h", index},
+              {"gate_stride_b", index},
+              {"gate_stride_s", index},
+              {"gate_stride_i", index},
+              {"gate_stride_h", index},
+              {"out_stride_b", index},
+              {"out_stride_s", index},
+              {"out_stride_i", index},
+              {"out_stride_h", index},
+              {"mask_stride_b", index},
+              {"mask_stride_s", index},
+              {"mask_stride_j", index},
+              {"has_msa_mask", index}};
+  else
+    params = {{"probs", buf(T)},
+              {"dop", buf(T)},
+              {"msa_mask", buf(T)},
+              {"dv", buf(T)},
+              {"B", index},
+              {"S", index},
+              {"R", index},
+              {"H", index},
+              {"Rp", index},
+              {"dv_stride_b", index},
+              {"dv_stride_s", index},
+              {"dv_stride_j", index},
+              {"dv_stride_h", index},
+              {"mask_stride_b", index},
+              {"mask_stride_s", index},
+              {"mask_stride_j", index},
+              {"has_msa_mask", index}};
+  Kernel k(b, loc, (forward ? "msa_pwa_fwd_" : "msa_pwa_bwd_dv_") + suffix,
+           threads, params, info);
+  for (StringRef input : {"probs", "v", "dop", "gate", "msa_mask"})
+    if (llvm::is_contained(k.names, input))
+      k.readOnly(k.argIndex(input));
   // Sixteen warps per SM hide the pipeline's latencies better than eight
   // with more registers: two CTAs of 8 warps, or one of 16 when a CTA takes
   // two heads; ptxas keeps the kernel within 128 registers either way. The
   // 3xTF32 kernel holds split operands and would spill at 128; it runs one
   // CTA of 8 warps per SM.
   bool threeTF32 = T.isF32() && !v.tf32;
-  k.func->setAttr("nvvm.minctasm",
-                  b.getI32IntegerAttr(threads > kGemmThreads || threeTF32 ? 1
-                                                                          : 2));
+  k.func->setAttr(
+      "nvvm.minctasm",
+      b.getI32IntegerAttr(threads > kGemmThreads || threeTF32 ? 1 : 2));
   // Head groups vary fastest, then i tiles: the CTAs that read one (s, c)
   // slab of v run together, so the slab comes from DRAM once and the i tiles
   // share it through L2.
@@ -358,11 +409,28 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   info.grid = {"B*" + heads, "ceil(R/" + std::to_string(BM) + ")",
                "ceil(S*C/" + std::to_string(kBN) + ")"};
   LoopBuilder &lb = *k.lb;
-  Value probs = k.arg(0), vbuf = k.arg(1), gate = k.arg(2), mmask = k.arg(3),
-        out = k.arg(4);
-  Value S = k.arg(6), R = k.arg(7), H = k.arg(8), Rp = k.arg(9);
+  // The B operand (v, or the dense dO') and the output (out, or dv).
+  Value probs = k.arg("probs"), vbuf = k.arg(forward ? "v" : "dop"),
+        mmask = k.arg("msa_mask"), out = k.arg(forward ? "out" : "dv");
+  Value gate = forward ? k.arg("gate") : Value();
+  Value S = k.arg("S"), R = k.arg("R"), H = k.arg("H"), Rp = k.arg("Rp");
   Value C = lb.idx(v.headDim);
-  Value hasMask = k.isNonZero(k.arg(25));
+  Value hasMask = k.isNonZero(k.arg("has_msa_mask"));
+  std::array<Value, 4> bStrides;
+  if (forward) {
+    bStrides = {k.arg("v_stride_b"), k.arg("v_stride_s"), k.arg("v_stride_j"),
+                k.arg("v_stride_h")};
+  } else {
+    Value hc = lb.muli(H, C), rhc = lb.muli(R, hc);
+    bStrides = {lb.muli(S, rhc), rhc, hc, C};
+  }
+  std::string outName = forward ? "out" : "dv";
+  std::array<Value, 4> outStrides = {
+      k.arg(outName + "_stride_b"), k.arg(outName + "_stride_s"),
+      k.arg(outName + (forward ? "_stride_i" : "_stride_j")),
+      k.arg(outName + "_stride_h")};
+  std::array<Value, 3> maskStrides = {
+      k.arg("mask_stride_b"), k.arg("mask_stride_s"), k.arg("mask_stride_j")};
   // The P stages, then the v stages, in dynamic shared memory (more than
   // the 48 KiB of static shared memory; the runtime opts in). The epilogue
   // reuses the same bytes for the output tile.
@@ -388,8 +456,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(BM));
   Value n0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
   Value s0 = lb.divui(n0, C);
-  Value headGroups =
-      lb.divui(lb.addi(H, lb.idx(kHeads - 1)), lb.idx(kHeads));
+  Value headGroups = lb.divui(lb.addi(H, lb.idx(kHeads - 1)), lb.idx(kHeads));
   Value group0 = k.bid(gpu::Dimension::x);
   Value bIdx = lb.divui(group0, headGroups);
   Value h0 = lb.muli(lb.remui(group0, headGroups), lb.idx(kHeads));
@@ -440,7 +507,16 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     Value row, col, s, valid, base;
   };
   SmallVector<ACopy> aCopies;
-  for (Value q : aChunks) {
+  // k-major A (P^T): row k of head h's tile is P row k0 + k, columns
+  // [i0, i0 + BM) of it; `col` is the offset in that row.
+  for (Value q : L.transA ? aChunks : SmallVector<Value>{}) {
+    Value perRow = lb.idx(BM / L.chunk);
+    Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
+    Value h = lb.addi(h0, lb.divui(row, lb.idx(kBK)));
+    Value bh = lb.addi(lb.muli(bIdx, H), k.minui(h, Hm1));
+    aCopies.push_back({row, col, lb.ult(h, H), lb.muli(bh, R)});
+  }
+  for (Value q : L.transA ? SmallVector<Value>{} : aChunks) {
     Value perRow = lb.idx(kBK / L.chunk);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
     Value i = lb.addi(i0, lb.remui(row, lb.idx(BM)));
@@ -454,15 +530,30 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     Value perRow = lb.idx(tileCols / L.chunk);
     Value row = lb.divui(q, perRow), col = lb.muli(lb.remui(q, perRow), cChunk);
     Column at = columnOf(col);
-    Value base = lb.addi(lb.linearize({bIdx, k.minui(at.s, Sm1),
-                                       k.minui(at.h, Hm1)},
-                                      {k.arg(10), k.arg(11), k.arg(13)}),
-                         at.c);
+    Value base =
+        lb.addi(lb.linearize({bIdx, k.minui(at.s, Sm1), k.minui(at.h, Hm1)},
+                             {bStrides[0], bStrides[1], bStrides[3]}),
+                at.c);
     bCopies.push_back({row, col, at.s, at.valid, base});
   }
   auto issueTile = [&](Value stage, Value j0) {
     SmallVector<Value> tokens;
-    for (const ACopy &a : aCopies) {
+    for (const ACopy &a : L.transA ? aCopies : SmallVector<ACopy>{}) {
+      // P row i = j0 + k (zeros beyond R), columns i0 + col ...: the row's
+      // padding [R, Rp) holds zeros, columns beyond Rp are zero-filled.
+      Value i = lb.addi(j0, lb.remui(a.row, lb.idx(kBK)));
+      Value m = lb.addi(i0, a.col);
+      Value left =
+          k.select(lb.ult(m, Rp), arith::SubIOp::create(b, loc, Rp, m), lb.c0);
+      Value count = k.select(lb.andi(a.valid, lb.ult(i, R)),
+                             k.minui(left, cChunk), lb.c0);
+      Value src = lb.addi(lb.muli(lb.addi(a.rowBase, k.minui(i, Rm1)), Rp),
+                          k.minui(m, RpmChunk));
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, sA, ValueRange{stage, a.row, a.col}, probs,
+          ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
+    }
+    for (const ACopy &a : L.transA ? SmallVector<ACopy>{} : aCopies) {
       Value j = lb.addi(j0, a.col);
       Value left =
           k.select(lb.ult(j, R), arith::SubIOp::create(b, loc, R, j), lb.c0);
@@ -476,7 +567,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value j = lb.addi(j0, c.row);
       Value valid = lb.andi(lb.ult(j, R), c.valid);
       Value count = k.select(valid, cChunk, lb.c0);
-      Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), k.arg(12)));
+      Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), bStrides[2]));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, sB, ValueRange{stage, c.row, c.col}, vbuf,
           ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
@@ -489,6 +580,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // and get 0.
   auto maskValues = [&](Value j0) {
     SmallVector<Value> values;
+    // The dv GEMM applies the mask to its output rows instead.
+    if (!forward)
+      return values;
     for (const BCopy &c : bCopies) {
       Value j = lb.addi(j0, c.row);
       Value inRange = lb.andi(hasMask, lb.andi(lb.ult(j, R), c.valid));
@@ -496,9 +590,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                                     /*withElseRegion=*/true);
       b.setInsertionPointToStart(&load.getThenRegion().front());
       scf::YieldOp::create(
-          b, loc,
-          lb.load(mmask, {lb.linearize({bIdx, c.s, j},
-                                       {k.arg(22), k.arg(23), k.arg(24)})}));
+          b, loc, lb.load(mmask, {lb.linearize({bIdx, c.s, j}, maskStrides)}));
       b.setInsertionPointToStart(&load.getElseRegion().front());
       scf::YieldOp::create(b, loc, lb.f32(0.0));
       b.setInsertionPointAfter(load);
@@ -538,9 +630,13 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 
   // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
-  // This warp's first row of the A tile and first head-local column.
-  Value warpRow = lb.addi(lb.muli(myHead, lb.idx(BM)),
-                          lb.muli(wm, lb.idx(kWarpTileM)));
+  // This warp's first row of the A tile and first head-local column. A
+  // k-major A tile has the head's block of k rows instead (kRowBase) and
+  // the warp's rows as columns.
+  Value warpRow = L.transA ? lb.muli(wm, lb.idx(kWarpTileM))
+                           : lb.addi(lb.muli(myHead, lb.idx(BM)),
+                                     lb.muli(wm, lb.idx(kWarpTileM)));
+  Value kRowBase = L.transA ? lb.muli(myHead, lb.idx(kBK)) : lb.c0;
   Value warpCol = lb.muli(wn, lb.idx(kWarpTileN));
   Value warpBusy =
       lb.andi(lb.ult(lb.addi(i0, lb.muli(wm, lb.idx(kWarpTileM))), R),
@@ -585,14 +681,18 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // a0 (g, t), a1 (g + 8, t), a2 (g, t + 4), a3 (g + 8, t + 4).
         for (auto [r, c] :
-             {std::pair<Value, Value>{r0, k0}, {r1, k0}, {r0, k1}, {r1, k1}})
-          operand(sA, r, c, aBig[mt], aSmall[mt]);
+             {std::pair<Value, Value>{r0, k0}, {r1, k0}, {r0, k1}, {r1, k1}}) {
+          if (L.transA)
+            operand(sA, lb.addi(kRowBase, c), r, aBig[mt], aSmall[mt]);
+          else
+            operand(sA, r, c, aBig[mt], aSmall[mt]);
+        }
       }
       // One n8 tile of B at a time: its fragments are used right away, so
       // few of them are live at once.
       for (int64_t nt = 0; nt < kNT; ++nt) {
-        Value n = lb.addi(
-            tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), group);
+        Value n =
+            lb.addi(tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), group);
         Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
         // b0 (k = t, n = g), b1 (k = t + 4, n = g).
         operand(sB, k0, n, bBig[nt], bSmall[nt]);
@@ -640,10 +740,11 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         SmallVector<Value> masksNext =
             maskValues(lb.muli(lb.addi(kt, lb.c1), cBK));
-        lb.ifThen(hasMask, [&] {
-          maskTile(stage, masksIn);
-          gpu::BarrierOp::create(b, loc);
-        });
+        if (forward)
+          lb.ifThen(hasMask, [&] {
+            maskTile(stage, masksIn);
+            gpu::BarrierOp::create(b, loc);
+          });
         // Warps whose rows are all beyond R (or whose head is beyond H) skip
         // the MMAs: their accumulators stay zero.
         auto busy = scf::IfOp::create(b, loc, TypeRange(accIn), warpBusy,
@@ -670,12 +771,27 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           for (int64_t ks = 0; ks < kBK; ks += 16) {
             SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
             for (int64_t mt = 0; mt < kMT; ++mt) {
-              Value row = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)),
-                                  lb.remui(lane, c16));
-              Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
-              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
-                                                  ValueRange{stage, row, col},
-                                                  /*transpose=*/false, 4u);
+              Value f;
+              if (L.transA) {
+                // Matrices (m, k) blocks (0, 0), (8, 0), (0, 8), (8, 8):
+                // lanes 8q .. 8q + 7 address the k rows of matrix q.
+                Value q = lb.divui(lane, c8), r = lb.remui(lane, c8);
+                Value kRow = lb.addi(lb.addi(kRowBase, lb.idx(ks)),
+                                     lb.addi(lb.muli(lb.divui(q, c2), c8), r));
+                Value m = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)),
+                                  lb.muli(lb.remui(q, c2), c8));
+                f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
+                                              ValueRange{stage, kRow, m},
+                                              /*transpose=*/true, 4u);
+              } else {
+                Value row = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)),
+                                    lb.remui(lane, c16));
+                Value col =
+                    lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
+                f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
+                                              ValueRange{stage, row, col},
+                                              /*transpose=*/false, 4u);
+              }
               for (int64_t r = 0; r < 4; ++r)
                 a[mt].push_back(pack(f, r));
             }
@@ -714,26 +830,31 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // copied in with whole-row 16-byte pieces, each thread turns its
   // accumulators into sigmoid(gate) * acc in place, and the tile goes out in
   // 16-byte stores. Layouts whose gate or out rows are not 16-byte aligned
-  // take element-wise copies instead.
+  // take element-wise copies instead. The dv GEMM writes its accumulators
+  // and scales each 16-byte piece by msa_mask[b, s, j] on the way out.
   Value sC = memref::ViewOp::create(b, loc, smemC, dyn, lb.c0, ValueRange{});
-  auto alignedTo16 = [&](Value buffer, ArrayRef<unsigned> strideArgs) {
+  std::array<Value, 4> gateStrides;
+  if (forward)
+    gateStrides = {k.arg("gate_stride_b"), k.arg("gate_stride_s"),
+                   k.arg("gate_stride_i"), k.arg("gate_stride_h")};
+  auto alignedTo16 = [&](Value buffer, ArrayRef<Value> strides) {
     Value address =
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                      lb.remui(address, c16), lb.c0);
-    for (unsigned a : strideArgs)
+    for (Value stride : strides)
       ok = lb.andi(ok, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                             lb.remui(k.arg(a), cChunk),
-                                             lb.c0));
+                                             lb.remui(stride, cChunk), lb.c0));
     return ok;
   };
-  Value vectorIO = lb.andi(alignedTo16(gate, {14, 15, 16, 17}),
-                           alignedTo16(out, {18, 19, 20, 21}));
+  Value vectorIO = alignedTo16(out, outStrides);
+  if (forward)
+    vectorIO = lb.andi(vectorIO, alignedTo16(gate, gateStrides));
   // A thread's chunks of the output tile and where they go, visited by a
   // loop (not unrolled: the addresses are not kept live next to the
   // accumulators).
   struct OutChunk {
-    Value row, col, valid, gateAt, outAt;
+    Value row, col, valid, gateAt, outAt, s, i;
   };
   auto outChunk = [&](Value q) {
     Value perRow = lb.idx(tileCols / L.chunk);
@@ -742,14 +863,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     Value i = lb.addi(i0, row);
     SmallVector<Value> clamped = {bIdx, k.minui(at.s, Sm1), k.minui(i, Rm1),
                                   k.minui(at.h, Hm1)};
-    return OutChunk{
-        row, col, lb.andi(at.valid, lb.ult(i, R)),
-        lb.addi(lb.linearize(clamped,
-                             {k.arg(14), k.arg(15), k.arg(16), k.arg(17)}),
-                at.c),
-        lb.addi(lb.linearize(clamped,
-                             {k.arg(18), k.arg(19), k.arg(20), k.arg(21)}),
-                at.c)};
+    Value gateAt =
+        forward ? lb.addi(lb.linearize(clamped, gateStrides), at.c) : Value();
+    return OutChunk{row,
+                    col,
+                    lb.andi(at.valid, lb.ult(i, R)),
+                    gateAt,
+                    lb.addi(lb.linearize(clamped, outStrides), at.c),
+                    clamped[1],
+                    clamped[2]};
   };
   auto forEachOutChunk = [&](function_ref<void(const OutChunk &)> body) {
     lb.loop(lb.c0, lb.idx(BM * tileCols / L.chunk), lb.idx(threads),
@@ -768,47 +890,49 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           scf::YieldOp::create(b, loc);
         });
   };
-  ifElse(
-      vectorIO,
-      [&] {
-        forEachOutChunk([&](const OutChunk &o) {
-          Value token = nvgpu::DeviceAsyncCopyOp::create(
-              b, loc, tokenType, sC, ValueRange{o.row, o.col}, gate,
-              ValueRange{o.gateAt}, b.getIndexAttr(L.chunk),
-              k.select(o.valid, cChunk, lb.c0), b.getUnitAttr());
-          nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
-                                                  ValueRange{token});
-        });
-        nvgpu::DeviceAsyncWaitOp::create(
-            b, loc,
+  if (forward)
+    ifElse(
+        vectorIO,
+        [&] {
+          forEachOutChunk([&](const OutChunk &o) {
+            Value token = nvgpu::DeviceAsyncCopyOp::create(
+                b, loc, tokenType, sC, ValueRange{o.row, o.col}, gate,
+                ValueRange{o.gateAt}, b.getIndexAttr(L.chunk),
+                k.select(o.valid, cChunk, lb.c0), b.getUnitAttr());
             nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
-                                                    ValueRange{}),
-            b.getI32IntegerAttr(0));
-      },
-      [&] {
-        forEachOutChunk([&](const OutChunk &o) {
-          for (int64_t e = 0; e < L.chunk; ++e) {
-            Value x = scf::IfOp::create(
-                          b, loc, o.valid,
-                          [&](OpBuilder &, Location) {
-                            scf::YieldOp::create(
-                                b, loc,
-                                ValueRange{memref::LoadOp::create(
-                                    b, loc, gate,
-                                    ValueRange{lb.addi(o.gateAt, lb.idx(e))})});
-                          },
-                          [&](OpBuilder &, Location) {
-                            scf::YieldOp::create(
-                                b, loc,
-                                ValueRange{arith::ConstantOp::create(
-                                    b, loc, b.getZeroAttr(T))});
-                          })
-                          .getResult(0);
-            memref::StoreOp::create(b, loc, x, sC,
-                                    ValueRange{o.row, lb.addi(o.col, lb.idx(e))});
-          }
+                                                    ValueRange{token});
+          });
+          nvgpu::DeviceAsyncWaitOp::create(
+              b, loc,
+              nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                      ValueRange{}),
+              b.getI32IntegerAttr(0));
+        },
+        [&] {
+          forEachOutChunk([&](const OutChunk &o) {
+            for (int64_t e = 0; e < L.chunk; ++e) {
+              Value x =
+                  scf::IfOp::create(
+                      b, loc, o.valid,
+                      [&](OpBuilder &, Location) {
+                        scf::YieldOp::create(
+                            b, loc,
+                            ValueRange{memref::LoadOp::create(
+                                b, loc, gate,
+                                ValueRange{lb.addi(o.gateAt, lb.idx(e))})});
+                      },
+                      [&](OpBuilder &, Location) {
+                        scf::YieldOp::create(
+                            b, loc,
+                            ValueRange{arith::ConstantOp::create(
+                                b, loc, b.getZeroAttr(T))});
+                      })
+                      .getResult(0);
+              memref::StoreOp::create(
+                  b, loc, x, sC, ValueRange{o.row, lb.addi(o.col, lb.idx(e))});
+            }
+          });
         });
-      });
   gpu::BarrierOp::create(b, loc);
 
   // out = sigmoid(gate) * acc for this thread's two adjacent columns per
@@ -821,39 +945,63 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       for (int64_t half = 0; half < 2; ++half) {
         Value row = lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
                             lb.addi(lb.idx(mt * 16 + half * 8), quad));
-        Value col = lb.addi(
-            tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), pair);
-        Value g = vector::LoadOp::create(b, loc, pairType, sC,
-                                         ValueRange{row, col}, false,
-                                         llvm::MaybeAlign(pairAlign));
+        Value col =
+            lb.addi(tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), pair);
+        Value g = forward ? vector::LoadOp::create(b, loc, pairType, sC,
+                                                   ValueRange{row, col}, false,
+                                                   llvm::MaybeAlign(pairAlign))
+                          : Value();
         Value result = vector::BroadcastOp::create(
             b, loc, VectorType::get({2}, T),
             arith::ConstantOp::create(b, loc, b.getZeroAttr(T)));
         for (int64_t e = 0; e < 2; ++e) {
-          Value ge = vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
-          if (!T.isF32())
-            ge = arith::ExtFOp::create(b, loc, f32, ge);
-          Value x = lb.mul(k.sigmoid(ge),
-                           loop.getResult((mt * kNT + nt) * 4 + half * 2 + e));
+          Value x = loop.getResult((mt * kNT + nt) * 4 + half * 2 + e);
+          if (forward) {
+            Value ge =
+                vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
+            if (!T.isF32())
+              ge = arith::ExtFOp::create(b, loc, f32, ge);
+            x = lb.mul(k.sigmoid(ge), x);
+          }
           if (!T.isF32())
             x = arith::TruncFOp::create(b, loc, T, x);
-          result = vector::InsertOp::create(b, loc, x, result,
-                                            ArrayRef<int64_t>{e});
+          result =
+              vector::InsertOp::create(b, loc, x, result, ArrayRef<int64_t>{e});
         }
-        vector::StoreOp::create(b, loc, result, sC, ValueRange{row, col},
-                                false, llvm::MaybeAlign(pairAlign));
+        vector::StoreOp::create(b, loc, result, sC, ValueRange{row, col}, false,
+                                llvm::MaybeAlign(pairAlign));
       }
   gpu::BarrierOp::create(b, loc);
 
   auto chunkType = VectorType::get({L.chunk}, T);
+  auto wideType = VectorType::get({L.chunk}, f32);
   forEachOutChunk([&](const OutChunk &o) {
     lb.ifThen(o.valid, [&] {
+      Value x = vector::LoadOp::create(b, loc, chunkType, sC,
+                                       ValueRange{o.row, o.col}, false,
+                                       llvm::MaybeAlign(16));
+      if (!forward) {
+        // dv = msa_mask[b, s, j] * (P^T x dO'), j the output row.
+        Value m =
+            scf::IfOp::create(
+                b, loc, hasMask,
+                [&](OpBuilder &, Location) {
+                  scf::YieldOp::create(
+                      b, loc,
+                      lb.load(mmask,
+                              {lb.linearize({bIdx, o.s, o.i}, maskStrides)}));
+                },
+                [&](OpBuilder &, Location) {
+                  scf::YieldOp::create(b, loc, lb.f32(1.0));
+                })
+                .getResult(0);
+        Value wide = T.isF32() ? x : arith::ExtFOp::create(b, loc, wideType, x);
+        wide = lb.mul(wide, vector::BroadcastOp::create(b, loc, wideType, m));
+        x = T.isF32() ? wide : arith::TruncFOp::create(b, loc, chunkType, wide);
+      }
       ifElse(
           vectorIO,
           [&] {
-            Value x = vector::LoadOp::create(b, loc, chunkType, sC,
-                                             ValueRange{o.row, o.col}, false,
-                                             llvm::MaybeAlign(16));
             vector::StoreOp::create(b, loc, x, out, ValueRange{o.outAt}, false,
                                     llvm::MaybeAlign(16));
           },
@@ -861,10 +1009,454 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
             for (int64_t e = 0; e < L.chunk; ++e)
               memref::StoreOp::create(
                   b, loc,
-                  memref::LoadOp::create(
-                      b, loc, sC, ValueRange{o.row, lb.addi(o.col, lb.idx(e))}),
+                  vector::ExtractOp::create(b, loc, x, ArrayRef<int64_t>{e}),
                   out, ValueRange{lb.addi(o.outAt, lb.idx(e))});
           });
+    });
+  });
+  k.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// bwd_prep: dO', dgate and D in one pass
+//===----------------------------------------------------------------------===//
+
+/// One CTA per (b, i), one warp per head at a time; the lanes walk the
+/// head's S * C elements (s, c) of row i: dO' = dout * sigmoid(gate) into
+/// the dense scratch, dgate = dout * out * (1 - sigmoid(gate)), and
+/// D[b, h, i] = sum_{s, c} dout * out reduced in a fixed order (lanes, then
+/// a butterfly), so results are deterministic.
+void buildPrepKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
+                     KernelInfo &info) {
+  Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
+  auto buf = [&](Type t) { return MemRefType::get({1}, t); };
+  std::vector<std::pair<std::string, Type>> params = {
+      {"dout", buf(T)},  {"gate", buf(T)},    {"out", buf(T)}, {"dop", buf(T)},
+      {"dgate", buf(T)}, {"delta", buf(f32)}, {"B", index},    {"S", index},
+      {"R", index},      {"H", index}};
+  for (std::string t : {"dout", "gate", "out", "dgate"})
+    for (std::string d : {"b", "s", "i", "h"})
+      params.push_back({t + "_stride_" + d, index});
+  Kernel k(b, loc,
+           "msa_pwa_bwd_prep_" + kindName(v) + "_c" + std::to_string(v.headDim),
+           kProbsThreads, params, info);
+  for (StringRef input : {"dout", "gate", "out"})
+    k.readOnly(k.argIndex(input));
+  info.grid = {"R", "B", "1"};
+  LoopBuilder &lb = *k.lb;
+  Value S = k.arg("S"), R = k.arg("R"), H = k.arg("H");
+  Value C = lb.idx(v.headDim);
+  Value i = k.bid(gpu::Dimension::x), bIdx = k.bid(gpu::Dimension::y);
+  Value tid = k.tid();
+  Value c32 = lb.idx(kWarpSize);
+  Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
+  auto strides = [&](StringRef t) {
+    return SmallVector<Value>{
+        k.arg((t + "_stride_b").str()), k.arg((t + "_stride_s").str()),
+        k.arg((t + "_stride_i").str()), k.arg((t + "_stride_h").str())};
+  };
+  SmallVector<Value> doutS = strides("dout"), gateS = strides("gate"),
+                     outS = strides("out"), dgateS = strides("dgate");
+  Value hc = lb.muli(H, C), rhc = lb.muli(R, hc);
+  SmallVector<Value> dopS = {lb.muli(S, rhc), rhc, hc, C};
+  lb.loop(warp, H, lb.idx(kProbsThreads / kWarpSize), [&](Value h) {
+    auto at = [&](ArrayRef<Value> st, Value s, Value c) {
+      return lb.addi(lb.linearize({bIdx, s, i, h}, st), c);
+    };
+    Value sum = lb.reduce(
+        lane, lb.muli(S, C), c32, lb.f32(0.0), [&](Value q, Value acc) {
+          Value s = lb.divui(q, C), c = lb.remui(q, C);
+          Value dout = lb.load(k.arg("dout"), {at(doutS, s, c)});
+          Value out = lb.load(k.arg("out"), {at(outS, s, c)});
+          Value sg = k.sigmoid(lb.load(k.arg("gate"), {at(gateS, s, c)}));
+          lb.store(lb.mul(dout, sg), k.arg("dop"), {at(dopS, s, c)});
+          Value dy = lb.mul(dout, out);
+          lb.store(lb.mul(dy, lb.sub(lb.f32(1.0), sg)), k.arg("dgate"),
+                   {at(dgateS, s, c)});
+          return lb.add(acc, dy);
+        });
+    sum = k.warpReduce(sum, /*isMax=*/false);
+    lb.ifThen(lb.ult(lane, lb.c1), [&] {
+      lb.store(sum, k.arg("delta"),
+               {lb.addi(lb.muli(lb.addi(lb.muli(bIdx, H), h), R), i)});
+    });
+  });
+  k.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// bwd_dbias: dW = dO' x v'^T with dbias = P * (dW - D) in the epilogue
+//===----------------------------------------------------------------------===//
+
+/// Per (b, h) the GEMM dW[i, j] = sum_{s, c} dO'[s, i, c] v'[s, j, c]: M = R
+/// (i), N = R (j), K = S*C. 128x128 CTA tiles of 8 warps, the cp.async
+/// pipeline of the forward with both operand
+/// tiles k-contiguous ([m][k] and [n][k]), the msa mask applied to the v
+/// tile (values loaded one K step ahead). The epilogue reads P and D and
+/// writes dbias = P * (dW - D[i]) for its rows and columns below R.
+void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
+                      KernelInfo &info) {
+  Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
+       index = b.getIndexType();
+  MLIRContext *ctx = b.getContext();
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  const GemmLayout L = v.dataType.isF32() ? kLayout32 : kLayout16;
+  const int64_t kStages = L.stages, kBK = L.bk;
+  // Both tiles are [rows][k]: rows of BK + padA elements, as the forward's
+  // P tile.
+  auto tileType = MemRefType::get({kStages, kBM, kBK + L.padA}, T,
+                                  MemRefLayoutAttrInterface{}, wg);
+  int64_t tileBytes = kStages * kBM * (kBK + L.padA) * L.elementBytes;
+  auto buf = [&](Type t) { return MemRefType::get({1}, t); };
+  std::vector<std::pair<std::string, Type>> params = {{"probs", buf(T)},
+                                                      {"delta", buf(f32)},
+                                                      {"dop", buf(T)},
+                                                      {"v", buf(T)},
+                                                      {"msa_mask", buf(T)},
+                                                      {"dbias", buf(T)},
+                                                      {"B", index},
+                                                      {"S", index},
+                                                      {"R", index},
+                                                      {"H", index},
+                                                      {"Rp", index},
+                                                      {"v_stride_b", index},
+                                                      {"v_stride_s", index},
+                                                      {"v_stride_j", index},
+                                                      {"v_stride_h", index},
+                                                      {"mask_stride_b", index},
+                                                      {"mask_stride_s", index},
+                                                      {"mask_stride_j", index},
+                                                      {"dbias_stride_b", index},
+                                                      {"dbias_stride_i", index},
+                                                      {"dbias_stride_j", index},
+                                                      {"dbias_stride_h", index},
+                                                      {"has_msa_mask", index}};
+  Kernel k(b, loc,
+           "msa_pwa_bwd_dbias_" + kindName(v) + "_c" +
+               std::to_string(v.headDim),
+           kGemmThreads, params, info);
+  for (StringRef input : {"probs", "delta", "dop", "v", "msa_mask"})
+    k.readOnly(k.argIndex(input));
+  // One CTA per SM: its per-K-step addressing (s and c of every chunk)
+  // does not fit next to the accumulators in 128 registers.
+  k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  info.grid = {"B*H", "ceil(R/" + std::to_string(kBM) + ")",
+               "ceil(R/" + std::to_string(kBN) + ")"};
+  info.dynamicSharedBytes = 2 * tileBytes;
+  LoopBuilder &lb = *k.lb;
+  Value S = k.arg("S"), R = k.arg("R"), H = k.arg("H"), Rp = k.arg("Rp");
+  Value C = lb.idx(v.headDim);
+  Value hasMask = k.isNonZero(k.arg("has_msa_mask"));
+  Value dyn = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, wg));
+  Value sA = memref::ViewOp::create(b, loc, tileType, dyn, lb.c0, ValueRange{});
+  Value sB = memref::ViewOp::create(b, loc, tileType, dyn, lb.idx(tileBytes),
+                                    ValueRange{});
+  Value tid = k.tid();
+  Value c32 = lb.idx(kWarpSize), c8 = lb.idx(8), c16 = lb.idx(16),
+        c4 = lb.idx(4), c2 = lb.idx(2);
+  Value warp = lb.divui(tid, c32), lane = lb.remui(tid, c32);
+  Value wm = lb.divui(warp, lb.idx(kWarpsN)),
+        wn = lb.remui(warp, lb.idx(kWarpsN));
+  Value bh = k.bid(gpu::Dimension::x);
+  Value bIdx = lb.divui(bh, H), h = lb.remui(bh, H);
+  Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
+  Value j0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
+  Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
+  Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
+  Value cChunk = lb.idx(L.chunk);
+  Value K = lb.muli(S, C);
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
+  Value hc = lb.muli(H, C), rhc = lb.muli(R, hc);
+  SmallVector<Value> dopS = {lb.muli(S, rhc), rhc, hc};
+  SmallVector<Value> vS = {k.arg("v_stride_b"), k.arg("v_stride_s"),
+                           k.arg("v_stride_j"), k.arg("v_stride_h")};
+  SmallVector<Value> maskS = {k.arg("mask_stride_b"), k.arg("mask_stride_s"),
+                              k.arg("mask_stride_j")};
+
+  // Chunk q of a [128][BK] tile: row q / (BK / chunk), k offset col; k =
+  // k0 + col gives s = k / C, c = k % C (a chunk never straddles two s: C
+  // is a multiple of 8). Its source row is i of dO' or j of v. Recomputed
+  // at each use from the thread index (a few integer operations) rather
+  // than kept live next to the accumulators.
+  struct Copy {
+    Value row, col, rowValid, base, rowIndex;
+  };
+  SmallVector<int64_t> copyIds;
+  for (int64_t q = 0; q < kBM * kBK / L.chunk; q += kGemmThreads)
+    copyIds.push_back(q);
+  // dO' is dense [B, S, R, H, C]: offset b*S*R*H*C + s*R*H*C + i*H*C + h*C.
+  auto copyOf = [&](int64_t q, bool isV) {
+    Value id = lb.addi(tid, lb.idx(q));
+    Value perRow = lb.idx(kBK / L.chunk);
+    Value row = lb.divui(id, perRow);
+    Value col = lb.muli(lb.remui(id, perRow), cChunk);
+    Value r = lb.addi(isV ? j0 : i0, row);
+    Value base =
+        isV ? lb.linearize({bIdx, k.minui(r, Rm1), h}, {vS[0], vS[2], vS[3]})
+            : lb.linearize({bIdx, k.minui(r, Rm1), h}, {dopS[0], hc, C});
+    return Copy{row, col, lb.ult(r, R), base, r};
+  };
+  auto vCopies = [&] {
+    SmallVector<Copy> copies;
+    for (int64_t q : copyIds)
+      copies.push_back(copyOf(q, true));
+    return copies;
+  };
+  Value sStrideV = vS[1];
+  auto issueTile = [&](Value stage, Value k0) {
+    SmallVector<Value> tokens;
+    auto copy = [&](const Copy &c, Value dst, Value src, Value sStride) {
+      Value kk = lb.addi(k0, c.col);
+      Value s = lb.divui(kk, C), ch = lb.remui(kk, C);
+      Value valid = lb.andi(c.rowValid, lb.ult(s, S));
+      Value at =
+          lb.addi(lb.addi(c.base, lb.muli(k.minui(s, Sm1), sStride)), ch);
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, dst, ValueRange{stage, c.row, c.col}, src,
+          ValueRange{at}, b.getIndexAttr(L.chunk),
+          k.select(valid, cChunk, lb.c0), b.getUnitAttr()));
+    };
+    for (int64_t q : copyIds)
+      copy(copyOf(q, false), sA, k.arg("dop"), rhc);
+    for (int64_t q : copyIds)
+      copy(copyOf(q, true), sB, k.arg("v"), sStrideV);
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+  };
+  // v' = v * msa_mask[b, s, j]: one value per v chunk, loaded a K step
+  // ahead; out-of-range chunks hold zeros.
+  auto maskValues = [&](Value k0) {
+    SmallVector<Value> values;
+    for (const Copy &c : vCopies()) {
+      Value s = lb.divui(lb.addi(k0, c.col), C);
+      Value inRange = lb.andi(hasMask, lb.andi(c.rowValid, lb.ult(s, S)));
+      values.push_back(
+          scf::IfOp::create(
+              b, loc, inRange,
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(
+                    b, loc,
+                    lb.load(k.arg("msa_mask"),
+                            {lb.linearize({bIdx, s, c.rowIndex}, maskS)}));
+              },
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, lb.f32(0.0));
+              })
+              .getResult(0));
+    }
+    return values;
+  };
+  auto maskTile = [&](Value stage, ValueRange values) {
+    auto chunkType = VectorType::get({L.chunk}, T);
+    auto wideType = VectorType::get({L.chunk}, f32);
+    for (auto [c, m] : llvm::zip(vCopies(), values)) {
+      SmallVector<Value> at = {stage, c.row, c.col};
+      Value x = vector::LoadOp::create(b, loc, chunkType, sB, at, false,
+                                       llvm::MaybeAlign(16));
+      if (!T.isF32())
+        x = arith::ExtFOp::create(b, loc, wideType, x);
+      x = lb.mul(x, vector::BroadcastOp::create(b, loc, wideType, m));
+      if (!T.isF32())
+        x = arith::TruncFOp::create(b, loc, chunkType, x);
+      vector::StoreOp::create(b, loc, x, sB, at, false, llvm::MaybeAlign(16));
+    }
+  };
+
+  auto frag = VectorType::get({4, 2}, T);
+  auto pack = [&](Value fragment, int64_t r) -> Value {
+    Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
+    if (T.isF16())
+      return e;
+    return LLVM::BitcastOp::create(b, loc, i32, e);
+  };
+  NVVM::MMATypes ptxType =
+      T.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+  constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
+  Value warpRow = lb.muli(wm, lb.idx(kWarpTileM));
+  Value warpCol = lb.muli(wn, lb.idx(kWarpTileN));
+  Value warpBusy =
+      lb.andi(lb.ult(lb.addi(i0, warpRow), R), lb.ult(lb.addi(j0, warpCol), R));
+  Value group = lb.divui(lane, c4), thread = lb.remui(lane, c4);
+  auto toTF32 = [&](Value x) -> Value {
+    return NVVM::ConvertFloatToTF32Op::create(b, loc, i32, x,
+                                              NVVM::FPRoundingMode::RNA);
+  };
+
+  const int64_t numAcc = kMT * kNT * 4;
+  SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
+  llvm::append_range(loopInit, maskValues(lb.c0));
+  Value numK = lb.divui(lb.addi(K, lb.idx(kBK - 1)), lb.idx(kBK));
+  Value cBK = lb.idx(kBK), cStages = lb.idx(kStages);
+  for (int64_t t = 0; t + 1 < kStages; ++t)
+    issueTile(lb.idx(t), lb.idx(t * kBK));
+  auto loop = scf::ForOp::create(
+      b, loc, lb.c0, numK, lb.c1, loopInit,
+      [&](OpBuilder &, Location, Value kt, ValueRange args) {
+        ValueRange accIn = args.take_front(numAcc),
+                   masksIn = args.drop_front(numAcc);
+        Value stage = lb.remui(kt, cStages);
+        Value next = lb.addi(kt, lb.idx(kStages - 1));
+        // As in the forward: wait for tile kt, one barrier, refill the
+        // stage of tile kt - 1.
+        nvgpu::DeviceAsyncWaitOp::create(
+            b, loc,
+            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                    ValueRange{}),
+            b.getI32IntegerAttr(kStages - 1));
+        gpu::BarrierOp::create(b, loc);
+        issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
+        SmallVector<Value> masksNext =
+            maskValues(lb.muli(lb.addi(kt, lb.c1), cBK));
+        lb.ifThen(hasMask, [&] {
+          maskTile(stage, masksIn);
+          gpu::BarrierOp::create(b, loc);
+        });
+        auto busy = scf::IfOp::create(b, loc, TypeRange(accIn), warpBusy,
+                                      /*withElseRegion=*/true);
+        b.setInsertionPointToStart(&busy.getElseRegion().front());
+        scf::YieldOp::create(b, loc, accIn);
+        b.setInsertionPointToStart(&busy.getThenRegion().front());
+        SmallVector<Value> acc(accIn.begin(), accIn.end());
+        auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
+                           ArrayRef<int64_t> shape, NVVM::MMATypes type) {
+          auto mma = NVVM::MmaOp::create(
+              b, loc, accType, a, bv, ArrayRef<Value>(acc).slice(base, 4),
+              shape, std::nullopt, std::nullopt,
+              std::array<NVVM::MMATypes, 2>{type, type},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                             NVVM::MMALayout::col});
+          for (int64_t r = 0; r < 4; ++r)
+            acc[base + r] = LLVM::ExtractValueOp::create(
+                b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+        };
+        if (T.isF32()) {
+          // a (m = g / g + 8, k = t / t + 4) from [m][k]; b (k = t / t + 4,
+          // n = g) from [n][k]. 3xTF32 in ieee mode, as in the forward.
+          for (int64_t ks = 0; ks < kBK; ks += 8) {
+            auto operand = [&](Value tile, Value r, Value c,
+                               SmallVector<Value> &big,
+                               SmallVector<Value> &small) {
+              Value x =
+                  memref::LoadOp::create(b, loc, tile, ValueRange{stage, r, c});
+              Value hi = toTF32(x);
+              big.push_back(hi);
+              if (!v.tf32)
+                small.push_back(toTF32(
+                    lb.sub(x, arith::BitcastOp::create(b, loc, f32, hi))));
+            };
+            SmallVector<SmallVector<Value>> aBig(kMT), aSmall(kMT);
+            Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
+            for (int64_t mt = 0; mt < kMT; ++mt) {
+              Value r0 = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)), group);
+              Value r1 = lb.addi(r0, c8);
+              for (auto [r, c] : {std::pair<Value, Value>{r0, k0},
+                                  {r1, k0},
+                                  {r0, k1},
+                                  {r1, k1}})
+                operand(sA, r, c, aBig[mt], aSmall[mt]);
+            }
+            for (int64_t nt = 0; nt < kNT; ++nt) {
+              SmallVector<Value> bBig, bSmall;
+              Value n = lb.addi(lb.addi(warpCol, lb.idx(nt * 8)), group);
+              operand(sB, n, k0, bBig, bSmall);
+              operand(sB, n, k1, bBig, bSmall);
+              for (int64_t mt = 0; mt < kMT; ++mt) {
+                int64_t base = (mt * kNT + nt) * 4;
+                if (!v.tf32) {
+                  mmaInto(base, aBig[mt], bSmall, {16, 8, 8},
+                          NVVM::MMATypes::tf32);
+                  mmaInto(base, aSmall[mt], bBig, {16, 8, 8},
+                          NVVM::MMATypes::tf32);
+                }
+                mmaInto(base, aBig[mt], bBig, {16, 8, 8}, NVVM::MMATypes::tf32);
+              }
+            }
+          }
+        } else {
+          for (int64_t ks = 0; ks < kBK; ks += 16) {
+            SmallVector<SmallVector<Value>> a(kMT), bf(kNT);
+            for (int64_t mt = 0; mt < kMT; ++mt) {
+              Value row = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)),
+                                  lb.remui(lane, c16));
+              Value col = lb.addi(lb.idx(ks), lb.muli(lb.divui(lane, c16), c8));
+              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sA,
+                                                  ValueRange{stage, row, col},
+                                                  /*transpose=*/false, 4u);
+              for (int64_t r = 0; r < 4; ++r)
+                a[mt].push_back(pack(f, r));
+            }
+            for (int64_t np = 0; np < kNT / 2; ++np) {
+              // Matrices (n, k) blocks (0, 0), (0, 8), (8, 0), (8, 8): the
+              // b0, b1 of n8 tile 2 np, then of 2 np + 1.
+              Value q = lb.divui(lane, c8), r = lb.remui(lane, c8);
+              Value n = lb.addi(lb.addi(warpCol, lb.idx(np * 16)),
+                                lb.addi(lb.muli(lb.divui(q, c2), c8), r));
+              Value kc = lb.addi(lb.idx(ks), lb.muli(lb.remui(q, c2), c8));
+              Value f = nvgpu::LdMatrixOp::create(b, loc, frag, sB,
+                                                  ValueRange{stage, n, kc},
+                                                  /*transpose=*/false, 4u);
+              bf[2 * np] = {pack(f, 0), pack(f, 1)};
+              bf[2 * np + 1] = {pack(f, 2), pack(f, 3)};
+            }
+            for (int64_t mt = 0; mt < kMT; ++mt)
+              for (int64_t nt = 0; nt < kNT; ++nt)
+                mmaInto((mt * kNT + nt) * 4, a[mt], bf[nt], {16, 8, 16},
+                        ptxType);
+          }
+        }
+        scf::YieldOp::create(b, loc, acc);
+        b.setInsertionPointAfter(busy);
+        SmallVector<Value> results(busy.getResults());
+        llvm::append_range(results, masksNext);
+        scf::YieldOp::create(b, loc, results);
+      });
+  nvgpu::DeviceAsyncWaitOp::create(
+      b, loc,
+      nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{}),
+      b.getI32IntegerAttr(0));
+
+  // Epilogue: dbias[b, i, j, h] = P[b, h, i, j] * (dW[i, j] - D[b, h, i]).
+  // The accumulators go to an f32 tile in the (drained) stage memory; a
+  // loop over the tile then reads P row-contiguously and writes dbias, so
+  // no address arithmetic is live next to the accumulators.
+  gpu::BarrierOp::create(b, loc);
+  constexpr int64_t kPadDW = 8; // 136-word rows: pairs land 8 banks apart
+  auto dwType = MemRefType::get({kBM, kBN + kPadDW}, f32,
+                                MemRefLayoutAttrInterface{}, wg);
+  static_assert(kBM * (kBN + kPadDW) * 4 <= 2 * 4 * kBM * (32 + 8) * 2,
+                "the dW tile fits in the 16-bit stages");
+  Value sDW = memref::ViewOp::create(b, loc, dwType, dyn, lb.c0, ValueRange{});
+  Value pair = lb.muli(thread, c2);
+  for (int64_t mt = 0; mt < kMT; ++mt)
+    for (int64_t nt = 0; nt < kNT; ++nt)
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row =
+            lb.addi(warpRow, lb.addi(lb.idx(mt * 16 + half * 8), group));
+        Value col = lb.addi(lb.addi(warpCol, lb.idx(nt * 8)), pair);
+        Value x = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, f32),
+            ValueRange{loop.getResult((mt * kNT + nt) * 4 + half * 2),
+                       loop.getResult((mt * kNT + nt) * 4 + half * 2 + 1)});
+        vector::StoreOp::create(b, loc, x, sDW, ValueRange{row, col}, false,
+                                llvm::MaybeAlign(8));
+      }
+  gpu::BarrierOp::create(b, loc);
+  SmallVector<Value> dbiasS = {k.arg("dbias_stride_b"), k.arg("dbias_stride_i"),
+                               k.arg("dbias_stride_j"),
+                               k.arg("dbias_stride_h")};
+  lb.loop(tid, lb.idx(kBM * kBN), lb.idx(kGemmThreads), [&](Value e) {
+    Value r = lb.divui(e, lb.idx(kBN)), c = lb.remui(e, lb.idx(kBN));
+    Value i = lb.addi(i0, r), j = lb.addi(j0, c);
+    lb.ifThen(lb.andi(lb.ult(i, R), lb.ult(j, R)), [&] {
+      Value row = lb.addi(lb.muli(bh, R), i);
+      Value p = lb.load(k.arg("probs"), {lb.addi(lb.muli(row, Rp), j)});
+      Value dw = memref::LoadOp::create(b, loc, sDW, ValueRange{r, c});
+      Value d = lb.load(k.arg("delta"), {row});
+      lb.store(lb.mul(p, lb.sub(dw, d)), k.arg("dbias"),
+               {lb.linearize({bIdx, i, j, h}, dbiasS)});
     });
   });
   k.finish();
@@ -895,11 +1487,13 @@ std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
   return "";
 }
 
-std::vector<KernelInfo>
-mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
+namespace {
+/// An empty gpu.module named `name` for `variant`'s chip at the end of
+/// `module`, with the builder positioned in it.
+gpu::GPUModuleOp createKernelModule(OpBuilder &b, ModuleOp module,
+                                    const ForwardVariant &variant,
+                                    StringRef name) {
   MLIRContext *ctx = module.getContext();
-  OpBuilder b(ctx);
-  Location loc = module.getLoc();
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   b.getUnitAttr());
   b.setInsertionPointToEnd(module.getBody());
@@ -907,12 +1501,44 @@ mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
   // will be selected once they exist (today both chips get mma.sync).
   auto target = NVVM::NVVMTargetAttr::get(
       ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", variant.chip, "+ptx80");
-  auto gm = gpu::GPUModuleOp::create(b, loc, variant.name(),
+  auto gm = gpu::GPUModuleOp::create(b, module.getLoc(), name,
                                      b.getArrayAttr({target}));
   b.setInsertionPointToStart(gm.getBody());
+  return gm;
+}
+} // namespace
+
+std::vector<KernelInfo>
+mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
+  OpBuilder b(module.getContext());
+  Location loc = module.getLoc();
+  gpu::GPUModuleOp gm = createKernelModule(b, module, variant, variant.name());
   std::vector<KernelInfo> kernels(2);
   buildProbsKernel(b, loc, variant, kernels[0]);
   b.setInsertionPointToEnd(gm.getBody());
-  buildGemmKernel(b, loc, variant, kernels[1]);
+  buildGemmKernel(b, loc, variant, GemmRole::Forward, kernels[1]);
+  return kernels;
+}
+
+std::string mlir::msa::backwardVariantName(const ForwardVariant &variant) {
+  return "msa_pwa_bwd_" + kindName(variant) + "_c" +
+         std::to_string(variant.headDim) + "_" + variant.chip;
+}
+
+std::vector<KernelInfo>
+mlir::msa::buildBackwardKernels(ModuleOp module,
+                                const ForwardVariant &variant) {
+  OpBuilder b(module.getContext());
+  Location loc = module.getLoc();
+  gpu::GPUModuleOp gm =
+      createKernelModule(b, module, variant, backwardVariantName(variant));
+  std::vector<KernelInfo> kernels(4);
+  buildProbsKernel(b, loc, variant, kernels[0]);
+  b.setInsertionPointToEnd(gm.getBody());
+  buildPrepKernel(b, loc, variant, kernels[1]);
+  b.setInsertionPointToEnd(gm.getBody());
+  buildGemmKernel(b, loc, variant, GemmRole::BackwardDV, kernels[2]);
+  b.setInsertionPointToEnd(gm.getBody());
+  buildDbiasKernel(b, loc, variant, kernels[3]);
   return kernels;
 }

@@ -31,6 +31,23 @@ Type elementTypeOf(Value v) {
 
 } // namespace
 
+std::string mlir::msa::gpuBackwardVariantOf(PairWeightedAverageGradOp op,
+                                            StringRef chip,
+                                            ForwardVariant &variant) {
+  auto vType = cast<MemRefType>(op.getV().getType());
+  variant = ForwardVariant{vType.getElementType(), vType.getDimSize(4),
+                           chip.str(), op.getPrecision() == Precision::tf32};
+  if (ShapedType::isDynamic(variant.headDim))
+    return "the head dimension C of 'v' must be static";
+  if (std::string why = checkForwardVariant(variant); !why.empty())
+    return why;
+  for (Value v :
+       {op.getBias(), op.getPairMask(), op.getMsaMask(), op.getDbias()})
+    if (v && elementTypeOf(v) != variant.dataType)
+      return "bias, dbias and masks must have the data type";
+  return "";
+}
+
 std::string mlir::msa::gpuForwardVariantOf(PairWeightedAverageOp op,
                                            StringRef chip,
                                            ForwardVariant &variant) {

@@ -60,6 +60,6 @@
 // CHECK:         math.exp2
 // CHECK:         gpu.barrier
 // CHECK:         vector.load {{.*}} vector<8x
-// CHECK-NEXT:    vector.store {{.*}} {alignment = 16 : i64}
+// CHECK:         vector.store {{.*}} {alignment = 16 : i64}
 // CHECK:         gpu.return
 // CHECK-NOT:     msa.

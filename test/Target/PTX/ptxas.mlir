@@ -4,7 +4,7 @@
 
 // RUN: rm -rf %t && msa-codegen --all -o %t > %t.list
 // RUN: FileCheck %s --check-prefix=LIST < %t.list
-// LIST-COUNT-64: wrote
+// LIST-COUNT-128: wrote
 
 // RUN: FileCheck %s --check-prefix=PTX80 < %t/msa_pwa_fwd_bf16_c64_sm_80.ptx
 // PTX80: .target sm_80
@@ -16,6 +16,39 @@
 // PTX80-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // PTX80-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PTX80-DAG: ex2.approx.f32
+
+// The backward: probabilities, the prep pass (warp sums), the dv GEMM
+// (P^T through ldmatrix.trans) and the dbias GEMM.
+// RUN: FileCheck %s --check-prefix=BWD < %t/msa_pwa_bwd_bf16_c32_sm_90a.ptx
+// BWD: .target sm_90a
+// BWD-DAG: .visible .entry msa_pwa_probs_bf16(
+// BWD-DAG: .visible .entry msa_pwa_bwd_prep_bf16_c32(
+// BWD-DAG: .visible .entry msa_pwa_bwd_dv_bf16_c32(
+// BWD-DAG: .visible .entry msa_pwa_bwd_dbias_bf16_c32(
+// BWD-DAG: shfl.sync.bfly.b32
+// BWD-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// BWD-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// RUN: FileCheck %s --check-prefix=BWDJSON < %t/msa_pwa_bwd_bf16_c32_sm_90a.json
+// BWDJSON: "entry": "msa_pwa_probs_bf16",
+// BWDJSON: "entry": "msa_pwa_bwd_prep_bf16_c32",
+// BWDJSON-NEXT: "grid": [
+// BWDJSON-NEXT: "R",
+// BWDJSON-NEXT: "B",
+// BWDJSON: "entry": "msa_pwa_bwd_dv_bf16_c32",
+// BWDJSON-NEXT: "grid": [
+// BWDJSON-NEXT: "B*H",
+// BWDJSON-NEXT: "ceil(R/256)",
+// BWDJSON-NEXT: "ceil(S*C/128)"
+// BWDJSON: "entry": "msa_pwa_bwd_dbias_bf16_c32",
+// BWDJSON-NEXT: "grid": [
+// BWDJSON-NEXT: "B*H",
+// BWDJSON-NEXT: "ceil(R/128)",
+// BWDJSON-NEXT: "ceil(R/128)"
+// BWDJSON: "name": "msa_pwa_bwd_bf16_c32_sm_90a",
+// BWDJSON-NEXT: "op": "backward",
+// BWDJSON: "name": "probs",
+// BWDJSON: "name": "dop",
+// BWDJSON: "name": "delta",
 
 // RUN: FileCheck %s --check-prefix=PTX90 < %t/msa_pwa_fwd_f16_c8_sm_90a.ptx
 // PTX90: .target sm_90a
@@ -36,11 +69,12 @@
 // RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm80.log
 // RUN: for f in %t/*_sm_90a.ptx; do %ptxas -arch=sm_90a -v $f -o %t/a.cubin || exit 1; done 2> %t/sm90.log
 // RUN: FileCheck %s --check-prefix=SPILLS --input-file=%t/sm90.log
-// 16 files a chip, each with 2 entries, none of which spills.
-// SPILLS-COUNT-32: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// 16 forward files a chip with 2 entries each and 16 backward files with 4,
+// none of which spills.
+// SPILLS-COUNT-96: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // SPILLS-NOT: bytes spill stores
 // RUN: cat %t/sm80.log %t/sm90.log | grep "spill stores" > %t/spills.txt
-// RUN: count 64 < %t/spills.txt
+// RUN: count 192 < %t/spills.txt
 // RUN: not grep -v " 0 bytes spill stores, 0 bytes spill loads" %t/spills.txt
 
 // RUN: FileCheck %s --check-prefix=JSON < %t/msa_pwa_fwd_bf16_c32_sm_90a.json

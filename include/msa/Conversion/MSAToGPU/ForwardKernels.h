@@ -19,18 +19,18 @@
 //      a 32-byte sector (C = 8), 128 rows of two neighbouring heads (each its
 //      own P tile) so that the v, gate and out rows it moves are whole
 //      sectors. f32 keeps one tile per CTA (two CTAs per SM for tf32, one
-//      for 3xTF32). A cp.async pipeline in dynamic shared memory (4 stages of K = 32 for 16-bit data, 4 of K = 16 for f32) with
-//      padded rows, ldmatrix (A plain, B transposed) and mma.sync m16n8k16
-//      for bf16/f16, scalar fragment loads and m16n8k8 tf32 MMAs for f32
-//      (three per product in ieee mode), f32 accumulators in registers; the
-//      msa mask scales the v tile in shared memory; the epilogue stages the
-//      output tile in shared memory: the gate tile comes in by 16-byte
-//      copies, sigmoid(gate) * acc is formed in place, and out leaves in
-//      16-byte stores (element-wise where gate or out are not 16-byte
-//      aligned). Boundary tiles are zero-filled by predicated copies, so any
-//      R >= 1 and S >= 1 work. Offsets are 64-bit. Grid: (B*ceil(H/heads),
-//      ceil(R/rows), ceil(S*C/128)); a warp whose rows are all beyond R
-//      skips its MMAs.
+//      for 3xTF32). A cp.async pipeline in dynamic shared memory (4 stages of K
+//      = 32 for 16-bit data, 4 of K = 16 for f32) with padded rows, ldmatrix (A
+//      plain, B transposed) and mma.sync m16n8k16 for bf16/f16, scalar fragment
+//      loads and m16n8k8 tf32 MMAs for f32 (three per product in ieee mode),
+//      f32 accumulators in registers; the msa mask scales the v tile in shared
+//      memory; the epilogue stages the output tile in shared memory: the gate
+//      tile comes in by 16-byte copies, sigmoid(gate) * acc is formed in place,
+//      and out leaves in 16-byte stores (element-wise where gate or out are not
+//      16-byte aligned). Boundary tiles are zero-filled by predicated copies,
+//      so any R >= 1 and S >= 1 work. Offsets are 64-bit. Grid:
+//      (B*ceil(H/heads), ceil(R/rows), ceil(S*C/128)); a warp whose rows are
+//      all beyond R skips its MMAs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,6 +82,23 @@ std::string checkForwardVariant(const ForwardVariant &variant);
 /// order. The variant must pass checkForwardVariant.
 std::vector<KernelInfo> buildForwardKernels(ModuleOp module,
                                             const ForwardVariant &variant);
+
+/// The backward's kernel set for the same specialization, named
+/// "msa_pwa_bwd_<kind>_c<C>_<chip>", in launch order:
+///   1. `probs` (as in the forward; the row statistics are recomputed, lse
+///      is not written);
+///   2. `bwd_prep`: one CTA per (b, i): dO' = dout * sigmoid(gate) into a
+///      dense [B, S, R, H, C] scratch, dgate = dout * out * (1 -
+///      sigmoid(gate)), D[b, h, i] = sum_{s, c} dout * out (f32 scratch);
+///   3. `bwd_dv`: the forward's GEMM with P^T as A (k-major tiles,
+///      ldmatrix.trans) and dO' as B; dv = msa_mask[b, s, j] * acc;
+///   4. `bwd_dbias`: dW = dO' x v'^T per head (M = N = R, K = S*C, 128x128
+///      tiles, the msa mask on the v tile) with dbias = P * (dW - D) in the
+///      epilogue.
+/// Deterministic: no atomics; every sum has a fixed order.
+std::string backwardVariantName(const ForwardVariant &variant);
+std::vector<KernelInfo> buildBackwardKernels(ModuleOp module,
+                                             const ForwardVariant &variant);
 
 /// The CTA tile of `variant`'s `fwd` kernel: BM rows (i) by BN columns
 /// ((s, c) of one head) for each of `heads` consecutive heads, K steps of BK

@@ -25,12 +25,19 @@ namespace msa {
 #include "msa/Conversion/Passes.h.inc"
 
 class PairWeightedAverageOp;
+class PairWeightedAverageGradOp;
 struct ForwardVariant;
 
 /// Sets `variant` to the GPU kernel variant that computes `op` on `chip`, and
 /// returns why no such variant exists (an empty string if it does).
 std::string gpuForwardVariantOf(PairWeightedAverageOp op, StringRef chip,
                                 ForwardVariant &variant);
+
+/// The backward kernel variant for `op` on `chip`, or why it has none: the
+/// data type (bf16, f16, f32) and C of 'v', the precision; bias, masks and
+/// dbias must have the data type.
+std::string gpuBackwardVariantOf(PairWeightedAverageGradOp op, StringRef chip,
+                                 ForwardVariant &variant);
 
 } // namespace msa
 } // namespace mlir
