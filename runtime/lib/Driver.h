@@ -48,7 +48,9 @@ struct Driver {
   X(cuMemPoolCreate, "cuMemPoolCreate")                                        \
   X(cuMemPoolDestroy, "cuMemPoolDestroy")                                      \
   X(cuMemPoolSetAttribute, "cuMemPoolSetAttribute")                            \
-  X(cuMemAllocFromPoolAsync, "cuMemAllocFromPoolAsync")
+  X(cuMemAllocFromPoolAsync, "cuMemAllocFromPoolAsync")                        \
+  X(cuMemsetD8Async, "cuMemsetD8Async")                                        \
+  X(cuMemsetD2D8Async, "cuMemsetD2D8Async")
 #define MSA_DECLARE(name, symbol) decltype(&::name) name = nullptr;
   MSA_DRIVER_FUNCTIONS(MSA_DECLARE)
 #undef MSA_DECLARE

@@ -8,8 +8,6 @@
 
 #include "ForwardLaunch.h"
 
-#include <tuple>
-
 namespace msa::runtime {
 
 const std::vector<std::string> &forwardSizeNames() {
@@ -87,26 +85,18 @@ Status loadForwardMetadata(const std::string &variant, const std::string &json,
                                       metadata.variant);
       !s)
     return s;
-  std::string where = "metadata of kernel variant '" + variant + "'";
   // Only names and types matter for the check: any values will do.
   ForwardValues none;
-  for (auto [entry, arguments, index] :
-       {std::tuple<const std::string &, KernelArguments, size_t *>{
-            probsEntry, probsArguments(none), &metadata.probsIndex},
-        {gemmEntry, gemmArguments(none), &metadata.gemmIndex}}) {
-    const KernelInfo *kernel = metadata.variant.kernel(entry);
-    if (!kernel) {
-      std::string listed;
-      for (const KernelInfo &k : metadata.variant.kernels)
-        listed += (listed.empty() ? "'" : ", '") + k.entry + "'";
-      return Status::error(where + " does not describe kernel '" + entry +
-                           "' (it lists " + (listed.empty() ? "none" : listed) +
-                           ")");
-    }
-    if (Status s = arguments.check(*kernel); !s)
-      return Status::error(where + ": " + s.message());
-    *index = size_t(kernel - metadata.variant.kernels.data());
-  }
+  std::vector<size_t> indices;
+  if (Status s =
+          findKernels(metadata.variant,
+                      {{probsEntry, probsArguments(none)},
+                       {gemmEntry, gemmArguments(none)}},
+                      "metadata of kernel variant '" + variant + "'", indices);
+      !s)
+    return s;
+  metadata.probsIndex = indices[0];
+  metadata.gemmIndex = indices[1];
   result = std::move(metadata);
   return Status::success();
 }

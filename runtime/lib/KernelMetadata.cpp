@@ -324,6 +324,14 @@ const KernelInfo *VariantMetadata::kernel(const std::string &entry) const {
   return nullptr;
 }
 
+const ScratchInfo *
+VariantMetadata::scratchBuffer(const std::string &name) const {
+  for (const ScratchInfo &s : scratch)
+    if (s.name == name)
+      return &s;
+  return nullptr;
+}
+
 namespace {
 
 using json::Value;
@@ -477,10 +485,43 @@ Status parseVariantMetadata(const std::string &variant, const std::string &text,
   if (value->getString() != variant)
     return reader.error("\"name\" is '" + value->getString() +
                         "', not the variant's name");
-  if (Status s = reader.get("kernels", Kind::Array, value); !s)
-    return s;
   VariantMetadata metadata;
   metadata.name = variant;
+  if (root.find("op")) {
+    if (Status s = reader.get("op", Kind::String, value); !s)
+      return s;
+    metadata.op = value->getString();
+  }
+  if (root.find("scratch")) {
+    if (Status s = reader.get("scratch", Kind::Array, value); !s)
+      return s;
+    const std::vector<Value> &buffers = value->elements();
+    for (size_t i = 0; i < buffers.size(); ++i) {
+      std::string at = "scratch[" + std::to_string(i) + "]";
+      if (!buffers[i].isObject())
+        return reader.error(at + " must be an object, got " +
+                            Value::describe(buffers[i].kind()));
+      ObjectReader buffer(buffers[i], reader.error(at).message());
+      const Value *name, *elements;
+      if (Status s = buffer.get("name", Kind::String, name); !s)
+        return s;
+      if (Status s = buffer.get("elements", Kind::String, elements); !s)
+        return s;
+      ScratchInfo info;
+      info.name = name->getString();
+      if (metadata.scratchBuffer(info.name))
+        return reader.error(at + ": scratch buffer '" + info.name +
+                            "' is listed twice");
+      if (Status s =
+              SizeExpr::parse(elements->getString(), sizeNames, info.elements);
+          !s)
+        return reader.error(at + " ('" + info.name +
+                            "') elements: " + s.message());
+      metadata.scratch.push_back(std::move(info));
+    }
+  }
+  if (Status s = reader.get("kernels", Kind::Array, value); !s)
+    return s;
   const std::vector<Value> &kernels = value->elements();
   for (size_t i = 0; i < kernels.size(); ++i) {
     KernelInfo kernel;
@@ -560,6 +601,27 @@ Status KernelArguments::pack(const KernelInfo &kernel,
       params.push_back(&slot.real);
       break;
     }
+  }
+  return Status::success();
+}
+
+Status findKernels(const VariantMetadata &metadata,
+                   const std::vector<KernelRequirement> &required,
+                   const std::string &where, std::vector<size_t> &indices) {
+  indices.clear();
+  for (const KernelRequirement &r : required) {
+    const KernelInfo *kernel = metadata.kernel(r.entry);
+    if (!kernel) {
+      std::string listed;
+      for (const KernelInfo &k : metadata.kernels)
+        listed += (listed.empty() ? "'" : ", '") + k.entry + "'";
+      return Status::error(where + " does not describe kernel '" + r.entry +
+                           "' (it lists " + (listed.empty() ? "none" : listed) +
+                           ")");
+    }
+    if (Status s = r.arguments.check(*kernel); !s)
+      return Status::error(where + ": " + s.message());
+    indices.push_back(size_t(kernel - metadata.kernels.data()));
   }
   return Status::success();
 }

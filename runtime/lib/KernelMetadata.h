@@ -77,12 +77,23 @@ struct KernelInfo {
   std::vector<KernelParam> params;
 };
 
+/// A device buffer the kernels of a variant share, which the runtime
+/// allocates: its name and its size in elements.
+struct ScratchInfo {
+  std::string name;
+  SizeExpr elements;
+};
+
 /// A variant's metadata: its kernels in the order they are listed.
 struct VariantMetadata {
   std::string name;
+  std::string op; // "forward", "backward", or empty when not stated
   std::vector<KernelInfo> kernels;
+  std::vector<ScratchInfo> scratch;
   /// The kernel named `entry`, or null.
   const KernelInfo *kernel(const std::string &entry) const;
+  /// The scratch buffer named `name`, or null.
+  const ScratchInfo *scratchBuffer(const std::string &name) const;
 };
 
 /// Parses and checks the JSON of variant `variant` for the structure the
@@ -90,7 +101,9 @@ struct VariantMetadata {
 /// entries each have a unique "entry", a "block" of three integers that CUDA
 /// can launch, a non-negative "dynamic_shared_bytes", a "grid" of three
 /// expressions over `sizeNames`, and "params" with unique names and known
-/// types. Errors name the variant and the kernel. Other keys are ignored.
+/// types. "op" (a string) and "scratch" (objects with a unique "name" and an
+/// "elements" expression over `sizeNames`) are optional. Errors name the
+/// variant and the kernel. Other keys are ignored.
 Status parseVariantMetadata(const std::string &variant, const std::string &json,
                             const std::vector<std::string> &sizeNames,
                             VariantMetadata &result);
@@ -120,6 +133,20 @@ private:
   };
   std::map<std::string, Slot> slots;
 };
+
+/// A kernel a launch needs: its entry name and the arguments the runtime
+/// supplies to it (only their names and types matter here).
+struct KernelRequirement {
+  std::string entry;
+  KernelArguments arguments;
+};
+
+/// Finds each required kernel in `metadata` and checks that the runtime
+/// supplies every parameter it declares, with its type; `indices` receives
+/// each kernel's position in metadata.kernels. Errors start with `where`.
+Status findKernels(const VariantMetadata &metadata,
+                   const std::vector<KernelRequirement> &required,
+                   const std::string &where, std::vector<size_t> &indices);
 
 /// The largest grid dimensions CUDA launches: x, then y and z.
 constexpr int64_t kMaxGridX = 2147483647, kMaxGridYZ = 65535;

@@ -1,15 +1,18 @@
 //===- Runtime.cpp - Load and launch the msa GPU kernels ------------------===//
 //
-// Argument validation, module loading (PTX from msa-codegen, JIT-compiled by
-// the driver with its logs captured), and the two-kernel forward launch.
+// Module loading (PTX from msa-codegen, JIT-compiled by the driver with its
+// logs captured), the two-kernel forward launch and the four-kernel backward
+// launch. The arguments are checked by Validate.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "msa/Runtime/Runtime.h"
 
+#include "BackwardLaunch.h"
 #include "Driver.h"
 #include "EmbeddedKernels.h"
 #include "ForwardLaunch.h"
+#include "Validate.h"
 
 #include <algorithm>
 #include <climits>
@@ -36,217 +39,6 @@ const char *dtypeName(DType dtype) {
 
 namespace {
 
-/// Row-major strides of `shape` when `strides` is all zeros.
-template <size_t N>
-std::array<int64_t, N> stridesOrDense(const std::array<int64_t, N> &strides,
-                                      const std::array<int64_t, N> &shape) {
-  bool dense = true;
-  for (int64_t s : strides)
-    dense &= s == 0;
-  if (!dense)
-    return strides;
-  // On overflow the strides saturate; extent() then reports the overflow.
-  std::array<int64_t, N> result{};
-  int64_t stride = 1;
-  for (size_t i = N; i-- > 0;) {
-    result[i] = stride;
-    if (__builtin_mul_overflow(stride, shape[i] > 0 ? shape[i] : 1, &stride))
-      stride = INT64_MAX;
-  }
-  return result;
-}
-
-/// The last element's offset + 1, or -1 on overflow (sizes are >= 0).
-template <size_t N>
-int64_t extent(const std::array<int64_t, N> &shape,
-               const std::array<int64_t, N> &strides) {
-  int64_t last = 0;
-  for (size_t i = 0; i < N; ++i) {
-    if (shape[i] == 0)
-      return 0;
-    int64_t term;
-    if (__builtin_mul_overflow(shape[i] - 1, strides[i], &term) ||
-        __builtin_add_overflow(last, term, &last))
-      return -1;
-  }
-  return last + 1;
-}
-
-struct TensorCheck {
-  const char *name;
-  const void *data;
-  bool required;
-  size_t alignment;
-  int64_t extent; // elements
-  size_t elementBytes;
-};
-
-/// The checked layout of one forward call.
-struct Layout {
-  std::array<int64_t, 5> v, gate, out;
-  std::array<int64_t, 4> bias;
-  std::array<int64_t, 3> pairMask, msaMask;
-};
-
-Status validateInto(const ForwardArgs &a, Layout &layout) {
-  for (auto [name, value] : {std::pair<const char *, int64_t>{"B", a.B},
-                             {"S", a.S},
-                             {"R", a.R},
-                             {"H", a.H},
-                             {"C", a.C}})
-    if (value < 0)
-      return Status::error(std::string(name) + " must be >= 0, got " +
-                           std::to_string(value));
-  if (a.C != 8 && a.C != 16 && a.C != 32 && a.C != 64)
-    return Status::error("unsupported head dimension C = " +
-                         std::to_string(a.C) + " (supported: 8, 16, 32, 64)");
-  if (a.precision == Precision::TF32 && a.dtype != DType::F32)
-    return Status::error(std::string("precision tf32 applies only to f32 "
-                                     "data, got ") +
-                         dtypeName(a.dtype));
-  if (!(a.inf > 0) || a.inf > 3.0e38)
-    return Status::error("inf must be positive and finite in f32, got " +
-                         std::to_string(a.inf));
-  // Sizes the shipped kernels cannot cover, whose probs grid is (R, B) and
-  // GEMM grid (B*H, ceil(R/128), ceil(S*C/128)) with y and z at most 65535.
-  // validate() needs no metadata; forward() checks again the grid that the
-  // loaded variant's metadata gives.
-  int64_t bh;
-  if (__builtin_mul_overflow(a.B, a.H, &bh) || a.B > 65535 || bh > 65535)
-    return Status::error("B*H = " + std::to_string(a.B) + "*" +
-                         std::to_string(a.H) +
-                         " exceeds the supported 65535 (B <= 65535 too)");
-  if (a.R > int64_t(65535) * 128)
-    return Status::error("R = " + std::to_string(a.R) +
-                         " exceeds the supported 65535*128");
-  if (a.S > (int64_t(65535) * 64) / a.C)
-    return Status::error("S*C = " + std::to_string(a.S) + "*" +
-                         std::to_string(a.C) +
-                         " exceeds the supported 65535*64");
-
-  layout.v = stridesOrDense(a.vStrides, {a.B, a.S, a.R, a.H, a.C});
-  layout.gate = stridesOrDense(a.gateStrides, {a.B, a.S, a.R, a.H, a.C});
-  layout.out = stridesOrDense(a.outStrides, {a.B, a.S, a.R, a.H, a.C});
-  layout.bias = stridesOrDense(a.biasStrides, {a.B, a.R, a.R, a.H});
-  layout.pairMask = stridesOrDense(a.pairMaskStrides, {a.B, a.R, a.R});
-  layout.msaMask = stridesOrDense(a.msaMaskStrides, {a.B, a.S, a.R});
-  for (auto [name, stride] :
-       {std::pair<const char *, int64_t>{"v", layout.v[4]},
-        {"gate", layout.gate[4]},
-        {"out", layout.out[4]}})
-    if (stride != 1)
-      return Status::error(std::string(name) +
-                           ": the channel dimension C must be contiguous "
-                           "(stride 1), got stride " +
-                           std::to_string(stride));
-  int64_t chunk = 16 / int64_t(elementSize(a.dtype));
-  for (int i = 0; i < 4; ++i)
-    if (layout.v[i] % chunk != 0 || layout.v[i] < 0)
-      return Status::error(
-          "v: strides of B, S, R, H must be non-negative multiples of " +
-          std::to_string(chunk) + " elements (16-byte copies), got stride " +
-          std::to_string(layout.v[i]) + " for dimension " + std::to_string(i));
-  for (const auto *strides : {layout.gate.data(), layout.out.data()})
-    for (int i = 0; i < 5; ++i)
-      if (strides[i] < 0)
-        return Status::error("strides must be non-negative");
-  for (int64_t s : layout.bias)
-    if (s < 0)
-      return Status::error("strides must be non-negative");
-  for (int64_t s : layout.pairMask)
-    if (s < 0)
-      return Status::error("strides must be non-negative");
-  for (int64_t s : layout.msaMask)
-    if (s < 0)
-      return Status::error("strides must be non-negative");
-
-  // out must not overlap itself: ordered by stride, each dimension's stride
-  // must step over everything the smaller-strided dimensions span.
-  {
-    std::array<int64_t, 5> shape = {a.B, a.S, a.R, a.H, a.C};
-    std::array<int, 5> order = {0, 1, 2, 3, 4};
-    std::sort(order.begin(), order.end(),
-              [&](int x, int y) { return layout.out[x] < layout.out[y]; });
-    int64_t span = 1; // elements covered by the dimensions so far
-    for (int d : order) {
-      if (shape[d] <= 1)
-        continue;
-      if (layout.out[d] < span)
-        return Status::error("out: strides make elements overlap (dimension " +
-                             std::to_string(d) + " has stride " +
-                             std::to_string(layout.out[d]) +
-                             " inside a span of " + std::to_string(span) + ")");
-      int64_t next;
-      if (__builtin_mul_overflow(layout.out[d], shape[d], &next))
-        break; // extent() reports the overflow
-      span = next;
-    }
-  }
-
-  int64_t rp = (a.R + 7) / 8 * 8, probs;
-  if (__builtin_mul_overflow(bh, a.R, &probs) ||
-      __builtin_mul_overflow(probs, rp, &probs) ||
-      __builtin_mul_overflow(probs, int64_t(elementSize(a.dtype)), &probs))
-    return Status::error("the probabilities buffer B*H*R*roundup(R, 8) "
-                         "overflows 64 bits");
-  size_t es = elementSize(a.dtype);
-  std::vector<TensorCheck> tensors = {
-      {"v", a.v, a.S > 0, 16, extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.v),
-       es},
-      {"gate", a.gate, a.S > 0, es,
-       extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.gate), es},
-      {"out", a.out, a.S > 0, es,
-       extent<5>({a.B, a.S, a.R, a.H, a.C}, layout.out), es},
-      {"bias", a.bias, true, es, extent<4>({a.B, a.R, a.R, a.H}, layout.bias),
-       es},
-      {"pair_mask", a.pairMask, false, es,
-       extent<3>({a.B, a.R, a.R}, layout.pairMask), es},
-      {"msa_mask", a.msaMask, false, es,
-       extent<3>({a.B, a.S, a.R}, layout.msaMask), es},
-      {"lse", a.lse, false, 4, a.B * a.H * a.R, 4}};
-  bool empty = a.B == 0 || a.R == 0 || a.H == 0;
-  for (const TensorCheck &t : tensors) {
-    if (t.extent < 0)
-      return Status::error(std::string(t.name) +
-                           ": the largest element offset overflows 64 bits");
-    if (empty || t.extent == 0)
-      continue;
-    if (!t.data) {
-      if (t.required)
-        return Status::error(std::string(t.name) + " is a null pointer");
-      continue;
-    }
-    if (reinterpret_cast<uintptr_t>(t.data) % t.alignment != 0)
-      return Status::error(std::string(t.name) + " pointer " +
-                           std::to_string(reinterpret_cast<uintptr_t>(t.data)) +
-                           " is not " + std::to_string(t.alignment) +
-                           "-byte aligned");
-  }
-  // Outputs must not overlap any operand (the kernels read inputs while
-  // they write outputs).
-  auto range = [&](const TensorCheck &t) {
-    auto begin = reinterpret_cast<uintptr_t>(t.data);
-    return std::pair<uintptr_t, uintptr_t>{begin,
-                                           begin + t.extent * t.elementBytes};
-  };
-  for (const TensorCheck &o : tensors) {
-    if (std::string(o.name) != "out" && std::string(o.name) != "lse")
-      continue;
-    if (empty || !o.data || o.extent == 0)
-      continue;
-    for (const TensorCheck &t : tensors) {
-      if (&t == &o || !t.data || t.extent == 0)
-        continue;
-      auto [ob, oe] = range(o);
-      auto [tb, te] = range(t);
-      if (ob < te && tb < oe)
-        return Status::error(std::string(o.name) + " overlaps " + t.name +
-                             "; outputs must not alias other tensors");
-    }
-  }
-  return Status::success();
-}
-
 // Kernel arguments hold device addresses as uint64_t.
 static_assert(sizeof(CUdeviceptr) == sizeof(uint64_t));
 CUdeviceptr ptr(const void *p) { return reinterpret_cast<CUdeviceptr>(p); }
@@ -260,11 +52,6 @@ std::vector<std::string> embeddedVariants() {
   for (size_t i = 0; i < count; ++i)
     names.push_back(table[i].name);
   return names;
-}
-
-Status validate(const ForwardArgs &args) {
-  Layout layout;
-  return validateInto(args, layout);
 }
 
 Status Runtime::create(const std::string &kernelDir,
@@ -365,10 +152,56 @@ Status readFile(const std::string &path, std::string &text) {
   text = buffer.str();
   return Status::success();
 }
+
+/// Makes a runtime's context current for the duration of a call, whatever
+/// the calling thread had current: modules, functions and the pool belong
+/// to that context.
+class ContextScope {
+public:
+  explicit ContextScope(const Driver *d) : d(d) {}
+  Status push(void *context) {
+    if (CUresult r = d->cuCtxPushCurrent(static_cast<CUcontext>(context));
+        r != CUDA_SUCCESS)
+      return driverError("cuCtxPushCurrent", r);
+    pushed = true;
+    return Status::success();
+  }
+  ~ContextScope() {
+    CUcontext popped;
+    if (pushed)
+      d->cuCtxPopCurrent(&popped);
+  }
+
+private:
+  const Driver *d;
+  bool pushed = false;
+};
+
+/// Launches `fn` as `info` describes it. The parameter array points into
+/// `args`, which cuLaunchKernel has read once it returns.
+Status launch(const Driver *d, const KernelInfo &info, void *fn,
+              const KernelArguments &args, const std::array<unsigned, 3> &grid,
+              CUstream stream) {
+  std::vector<void *> params;
+  if (Status s = args.pack(info, params); !s)
+    return s;
+  if (CUresult r = d->cuLaunchKernel(
+          static_cast<CUfunction>(fn), grid[0], grid[1], grid[2],
+          unsigned(info.block[0]), unsigned(info.block[1]),
+          unsigned(info.block[2]), unsigned(info.dynamicSharedBytes), stream,
+          params.data(), nullptr);
+      r != CUDA_SUCCESS)
+    return driverError("cuLaunchKernel", r, "kernel '" + info.entry + "'");
+  return Status::success();
+}
+
+/// `bytes` rounded up to the 256 bytes a pool allocation is aligned to, so
+/// that buffers carved from one allocation keep that alignment.
+size_t roundUp256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 } // namespace
 
 Status Runtime::variant(const std::string &name, const std::string &dtype,
-                        const std::string &kind, int64_t headDim,
+                        const std::string &kind, int64_t headDim, bool backward,
                         const Variant *&loaded) {
   std::lock_guard<std::mutex> lock(variantsMutex);
   if (auto it = variants.find(name); it != variants.end()) {
@@ -394,22 +227,35 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
     if (Status s = readFile(kernelDir + "/" + name + ".json", json); !s)
       return s;
   }
-  std::string probsName = "msa_pwa_probs_" + dtype;
-  std::string gemmName = "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim);
   // Everything the launches take from the metadata is checked here, before
   // the module is loaded: a variant that cannot be launched as described
-  // fails to load, naming the kernel, rather than failing in forward().
-  auto metadata = std::make_shared<ForwardMetadata>();
-  if (Status s =
-          loadForwardMetadata(name, json, probsName, gemmName, *metadata);
-      !s)
-    return s;
-  const KernelInfo &probsInfo = metadata->probs(), &gemmInfo = metadata->gemm();
+  // fails to load, naming the kernel, rather than failing in a call.
+  Variant v;
+  std::vector<const KernelInfo *> kernels; // in launch order
+  if (backward) {
+    auto metadata = std::make_shared<BackwardMetadata>();
+    if (Status s = loadBackwardMetadata(
+            name, json, backwardEntries(dtype, kind, headDim), *metadata);
+        !s)
+      return s;
+    for (size_t k = 0; k < kBackwardKernels; ++k)
+      kernels.push_back(&metadata->kernel(BackwardKernel(k)));
+    v.backward = std::move(metadata);
+  } else {
+    auto metadata = std::make_shared<ForwardMetadata>();
+    if (Status s = loadForwardMetadata(
+            name, json, "msa_pwa_probs_" + dtype,
+            "msa_pwa_fwd_" + kind + "_c" + std::to_string(headDim), *metadata);
+        !s)
+      return s;
+    kernels = {&metadata->probs(), &metadata->gemm()};
+    v.forward = std::move(metadata);
+  }
   const Driver *d = driver();
   int optin = 0;
   d->cuDeviceGetAttribute(
       &optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
-  for (const KernelInfo *k : {&probsInfo, &gemmInfo})
+  for (const KernelInfo *k : kernels)
     if (k->dynamicSharedBytes > optin)
       return Status::error("kernel '" + k->entry + "' needs " +
                            std::to_string(k->dynamicSharedBytes) +
@@ -460,53 +306,46 @@ Status Runtime::variant(const std::string &name, const std::string &dtype,
                                " bytes of shared memory");
     return Status::success();
   };
-  CUfunction probs = nullptr, gemm = nullptr;
-  Status status = prepare(probsInfo, probs);
-  if (status)
-    status = prepare(gemmInfo, gemm);
-  if (!status) {
-    d->cuModuleUnload(mod);
-    return status;
+  for (const KernelInfo *k : kernels) {
+    CUfunction fn = nullptr;
+    if (Status s = prepare(*k, fn); !s) {
+      d->cuModuleUnload(mod);
+      return s;
+    }
+    v.functions.push_back(fn);
   }
-  Variant v;
   v.module = mod;
-  v.probs = probs;
-  v.gemm = gemm;
-  v.metadata = std::move(metadata);
-  loaded = &(variants[name] = v);
+  loaded = &(variants[name] = std::move(v));
   return Status::success();
 }
 
+namespace {
+/// The variant name of a call: f32 variants are named for their precision,
+/// "f32" (ieee) or "tf32".
+std::string kindOf(DType dtype, Precision precision) {
+  return precision == Precision::TF32 ? "tf32" : dtypeName(dtype);
+}
+} // namespace
+
 Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
-  Layout layout;
-  if (Status s = validateInto(a, layout); !s)
+  ForwardLayout layout;
+  if (Status s = validateForward(a, layout); !s)
     return s;
   if (a.B == 0 || a.R == 0 || a.H == 0 || (a.S == 0 && !a.lse))
     return Status::success();
   const Driver *d = driver();
-  // Modules, functions and the pool belong to this runtime's context: make
-  // it current for this call, whatever the calling thread had current.
-  if (CUresult r = d->cuCtxPushCurrent(static_cast<CUcontext>(context));
-      r != CUDA_SUCCESS)
-    return driverError("cuCtxPushCurrent", r);
-  struct PopContext {
-    const Driver *d;
-    ~PopContext() {
-      CUcontext popped;
-      d->cuCtxPopCurrent(&popped);
-    }
-  } popContext{d};
-  std::string dt = dtypeName(a.dtype);
-  // f32 variants are named for their precision: "f32" (ieee) or "tf32".
-  std::string kind = a.precision == Precision::TF32 ? "tf32" : dt;
+  ContextScope scope(d);
+  if (Status s = scope.push(context); !s)
+    return s;
+  std::string dt = dtypeName(a.dtype), kind = kindOf(a.dtype, a.precision);
   const Variant *kernels;
   if (Status s = variant("msa_pwa_fwd_" + kind + "_c" + std::to_string(a.C) +
                              "_" + chipName,
-                         dt, kind, a.C, kernels);
+                         dt, kind, a.C, /*backward=*/false, kernels);
       !s)
     return s;
-  const KernelInfo &probsInfo = kernels->metadata->probs();
-  const KernelInfo &gemmInfo = kernels->metadata->gemm();
+  const KernelInfo &probsInfo = kernels->forward->probs();
+  const KernelInfo &gemmInfo = kernels->forward->gemm();
 
   ForwardValues x;
   x.B = a.B;
@@ -514,7 +353,7 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   x.R = a.R;
   x.H = a.H;
   x.C = a.C;
-  x.Rp = (a.R + 7) / 8 * 8;
+  x.Rp = paddedRows(a.R);
   x.biasStrides = layout.bias;
   x.pairMaskStrides = layout.pairMask;
   x.msaMaskStrides = layout.msaMask;
@@ -556,31 +395,139 @@ Status Runtime::forward(const ForwardArgs &a, CUstream_st *stream) {
   x.out = ptr(a.out);
   x.msaMask = a.msaMask ? ptr(a.msaMask) : x.v;
 
-  // The parameter arrays point into the argument tables, which live until
-  // the launches have read them.
-  auto launch = [&](const KernelInfo &info, CUfunction fn,
-                    const KernelArguments &args,
-                    const std::array<unsigned, 3> &grid) -> Status {
-    std::vector<void *> params;
-    if (Status s = args.pack(info, params); !s)
-      return s;
-    if (CUresult r = d->cuLaunchKernel(
-            fn, grid[0], grid[1], grid[2], unsigned(info.block[0]),
-            unsigned(info.block[1]), unsigned(info.block[2]),
-            unsigned(info.dynamicSharedBytes), stream, params.data(), nullptr);
-        r != CUDA_SUCCESS)
-      return driverError("cuLaunchKernel", r, "kernel '" + info.entry + "'");
-    return Status::success();
-  };
-  KernelArguments probsArgs = probsArguments(x);
-  Status status = launch(probsInfo, static_cast<CUfunction>(kernels->probs),
-                         probsArgs, probsGrid);
-  if (status && runGemm) {
-    KernelArguments gemmArgs = gemmArguments(x);
-    status = launch(gemmInfo, static_cast<CUfunction>(kernels->gemm), gemmArgs,
-                    gemmGrid);
-  }
+  Status status = launch(d, probsInfo, kernels->functions[0], probsArguments(x),
+                         probsGrid, stream);
+  if (status && runGemm)
+    status = launch(d, gemmInfo, kernels->functions[1], gemmArguments(x),
+                    gemmGrid, stream);
   if (CUresult r = d->cuMemFreeAsync(probs, stream);
+      r != CUDA_SUCCESS && status)
+    status = driverError("cuMemFreeAsync", r);
+  return status;
+}
+
+Status Runtime::backward(const BackwardArgs &a, CUstream_st *stream) {
+  BackwardLayout layout;
+  if (Status s = validateBackward(a, layout); !s)
+    return s;
+  if (a.B == 0 || a.R == 0 || a.H == 0)
+    return Status::success();
+  const Driver *d = driver();
+  ContextScope scope(d);
+  if (Status s = scope.push(context); !s)
+    return s;
+
+  if (a.S == 0) {
+    // No MSA rows: dW and D are empty sums, so dbias = W * (dW - D) = 0.
+    // Nothing else has elements and no kernel is needed.
+    size_t es = elementSize(a.dtype);
+    std::vector<int64_t> shape = {a.B, a.R, a.R, a.H};
+    std::vector<int64_t> strides(layout.dbias.begin(), layout.dbias.end());
+    for (const MemsetRect &r : memsetRects(shape, strides, es)) {
+      CUdeviceptr at = ptr(a.dbias) + r.offset;
+      CUresult result =
+          r.height == 1
+              ? d->cuMemsetD8Async(at, 0, r.width, stream)
+              : d->cuMemsetD2D8Async(at, r.pitch, 0, r.width, r.height, stream);
+      if (result != CUDA_SUCCESS)
+        return driverError(r.height == 1 ? "cuMemsetD8Async"
+                                         : "cuMemsetD2D8Async",
+                           result, "dbias");
+    }
+    return Status::success();
+  }
+
+  std::string dt = dtypeName(a.dtype), kind = kindOf(a.dtype, a.precision);
+  const Variant *kernels;
+  if (Status s = variant("msa_pwa_bwd_" + kind + "_c" + std::to_string(a.C) +
+                             "_" + chipName,
+                         dt, kind, a.C, /*backward=*/true, kernels);
+      !s)
+    return s;
+  const BackwardMetadata &metadata = *kernels->backward;
+
+  BackwardValues x;
+  x.B = a.B;
+  x.S = a.S;
+  x.R = a.R;
+  x.H = a.H;
+  x.C = a.C;
+  x.Rp = paddedRows(a.R);
+  x.biasStrides = layout.bias;
+  x.dbiasStrides = layout.dbias;
+  x.pairMaskStrides = layout.pairMask;
+  x.msaMaskStrides = layout.msaMask;
+  x.doutStrides = layout.dout;
+  x.vStrides = layout.v;
+  x.gateStrides = layout.gate;
+  x.outStrides = layout.out;
+  x.dvStrides = layout.dv;
+  x.dgateStrides = layout.dgate;
+  x.hasPairMask = a.pairMask != nullptr;
+  x.hasMsaMask = a.msaMask != nullptr;
+  x.inf = static_cast<float>(a.inf);
+
+  // Every grid and the scratch the metadata asks for are checked before
+  // anything is allocated or launched.
+  SizeTable sizes = backwardSizes(x);
+  std::array<std::array<unsigned, 3>, kBackwardKernels> grids{};
+  for (size_t k = 0; k < kBackwardKernels; ++k)
+    if (Status s =
+            launchGrid(metadata.kernel(BackwardKernel(k)), sizes, grids[k]);
+        !s)
+      return s;
+  size_t es = elementSize(a.dtype);
+  if (Status s =
+          checkScratch(metadata, sizes,
+                       {{"probs", int64_t(layout.probsBytes / es)},
+                        {"dop", int64_t(layout.dopBytes / es)},
+                        {"delta", int64_t(layout.deltaBytes / sizeof(float))}});
+      !s)
+    return s;
+
+  // One allocation holds the three buffers, each at a 256-byte boundary
+  // (dO' is read by 16-byte copies).
+  size_t dopOffset = roundUp256(layout.probsBytes);
+  size_t deltaOffset = dopOffset + roundUp256(layout.dopBytes);
+  size_t scratchBytes = deltaOffset + layout.deltaBytes;
+  if (dopOffset < layout.probsBytes || deltaOffset < dopOffset ||
+      scratchBytes < deltaOffset)
+    return Status::error("the backward's scratch buffers overflow 64 bits");
+  CUdeviceptr scratch;
+  if (CUresult r = d->cuMemAllocFromPoolAsync(
+          &scratch, scratchBytes, static_cast<CUmemoryPool>(scratchPool),
+          stream);
+      r != CUDA_SUCCESS)
+    return driverError("cuMemAllocFromPoolAsync", r,
+                       std::to_string(scratchBytes) +
+                           " bytes for the probabilities, dO' and D");
+
+  // Absent optional tensors are never read (their flags are 0); any valid
+  // address stands in for them. The probabilities kernel is told not to
+  // write lse (has_lse = 0).
+  x.probs = scratch;
+  x.dop = scratch + dopOffset;
+  x.delta = scratch + deltaOffset;
+  x.bias = ptr(a.bias);
+  x.pairMask = a.pairMask ? ptr(a.pairMask) : x.bias;
+  x.lse = scratch;
+  x.dout = ptr(a.dout);
+  x.v = ptr(a.v);
+  x.gate = ptr(a.gate);
+  x.out = ptr(a.out);
+  x.msaMask = a.msaMask ? ptr(a.msaMask) : x.v;
+  x.dv = ptr(a.dv);
+  x.dbias = ptr(a.dbias);
+  x.dgate = ptr(a.dgate);
+
+  const KernelArguments arguments[kBackwardKernels] = {
+      backwardProbsArguments(x), prepArguments(x), dvArguments(x),
+      dbiasArguments(x)};
+  Status status = Status::success();
+  for (size_t k = 0; k < kBackwardKernels && status; ++k)
+    status = launch(d, metadata.kernel(BackwardKernel(k)),
+                    kernels->functions[k], arguments[k], grids[k], stream);
+  if (CUresult r = d->cuMemFreeAsync(scratch, stream);
       r != CUDA_SUCCESS && status)
     status = driverError("cuMemFreeAsync", r);
   return status;

@@ -9,64 +9,22 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "msa/Reference/Problem.h"
-#include "msa/Runtime/Runtime.h"
-
-#include <gtest/gtest.h>
+#include "GPUTestSupport.h"
 
 #include <cstdlib>
 #include <cstring>
 
 namespace ref = ::msa::reference;
 using namespace msa::runtime;
+using namespace msa::runtime::test;
 
 namespace {
-
-std::string kernelDir() {
-  if (const char *dir = std::getenv("MSA_KERNEL_DIR"))
-    return dir;
-  return MSA_DEFAULT_KERNEL_DIR;
-}
-
-/// One runtime for the whole test program, released after the last test.
-class RuntimeEnvironment : public testing::Environment {
-public:
-  void SetUp() override {
-    Status s = Runtime::create(kernelDir(), runtime);
-    if (!s)
-      skipReason = s.message();
-  }
-  void TearDown() override { runtime.reset(); }
-  static std::unique_ptr<Runtime> runtime;
-  static std::string skipReason;
-};
-std::unique_ptr<Runtime> RuntimeEnvironment::runtime;
-std::string RuntimeEnvironment::skipReason;
-[[maybe_unused]] testing::Environment *const environment =
-    testing::AddGlobalTestEnvironment(new RuntimeEnvironment);
-
-class GPUTest : public testing::Test {
-protected:
-  void SetUp() override {
-    runtime = RuntimeEnvironment::runtime.get();
-    if (!runtime)
-      GTEST_SKIP() << "no GPU: " << RuntimeEnvironment::skipReason;
-  }
-  Runtime *runtime = nullptr;
-};
 
 /// Device copies of a problem's tensors.
 struct DeviceProblem {
   DeviceBuffer v, bias, gate, pairMask, msaMask, out, lse;
 
   Status upload(ref::Problem &p) {
-    auto put = [](DeviceBuffer &d, const ref::Tensor &t) -> Status {
-      if (t.sizeInBytes() == 0)
-        return Status::success();
-      if (Status s = DeviceBuffer::allocate(t.sizeInBytes(), d); !s)
-        return s;
-      return d.upload(t.data(), t.sizeInBytes());
-    };
     for (auto [d, t] : {std::pair<DeviceBuffer *, ref::Tensor *>{&v, &p.v},
                         {&bias, &p.bias},
                         {&gate, &p.gate},
@@ -74,7 +32,7 @@ struct DeviceProblem {
                         {&msaMask, &p.msaMask},
                         {&out, &p.out},
                         {&lse, &p.lse}})
-      if (Status s = put(*d, *t); !s)
+      if (Status s = toDevice(*t, *d); !s)
         return s;
     return Status::success();
   }
@@ -87,9 +45,7 @@ struct DeviceProblem {
     a.R = s.R;
     a.H = s.H;
     a.C = s.C;
-    a.dtype = p.config().dtype == ref::ElementType::BF16  ? DType::BF16
-              : p.config().dtype == ref::ElementType::F16 ? DType::F16
-                                                          : DType::F32;
+    a.dtype = toDType(p.config().dtype);
     a.v = v.data();
     a.bias = bias.data();
     a.gate = gate.data();

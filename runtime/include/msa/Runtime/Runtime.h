@@ -24,7 +24,8 @@ struct CUmod_st;
 
 namespace msa::runtime {
 
-struct ForwardMetadata; // a variant's parsed kernel metadata
+struct ForwardMetadata;  // a forward variant's parsed kernel metadata
+struct BackwardMetadata; // a backward variant's parsed kernel metadata
 
 /// The outcome of a runtime call: success, or an error with its message.
 class [[nodiscard]] Status {
@@ -83,6 +84,47 @@ struct ForwardArgs {
 /// alignment, strides, supported dtype and head dimension.
 Status validate(const ForwardArgs &args);
 
+/// Arguments of the backward (the gradient of the forward with respect to
+/// v, bias and gate, given the gradient `dout` of its result): device
+/// pointers and sizes, with the forward's conventions. Strides are in
+/// elements; all zeros means dense row-major: dout, v, gate, out, dv, dgate
+/// [B, S, R, H, C]; bias, dbias [B, R, R, H]; pair mask [B, R, R]; msa mask
+/// [B, S, R]. Every tensor but lse has the element type `dtype`. The
+/// channel dimension C of dout, v, gate, out, dv and dgate must be
+/// contiguous, and v's other strides multiples of 16 bytes (it is
+/// read by 16-byte copies). `out` is the forward's result for the same
+/// inputs (the row sums D = sum_{s,c} dout * out are taken from it). The
+/// softmax statistics are recomputed from bias and the pair mask: `lse`,
+/// the forward's optional output, may be passed (it is checked, never read)
+/// or left null. The outputs must not overlap each other, themselves or any
+/// input.
+struct BackwardArgs {
+  int64_t B = 0, S = 0, R = 0, H = 0, C = 0;
+  DType dtype = DType::BF16;
+  Precision precision = Precision::IEEE;
+  const void *dout = nullptr;
+  const void *v = nullptr;
+  const void *bias = nullptr;
+  const void *gate = nullptr;
+  const void *out = nullptr;
+  const float *lse = nullptr;     // optional, dense [B, H, R], f32; unused
+  const void *pairMask = nullptr; // optional, [B, R, R], dtype
+  const void *msaMask = nullptr;  // optional, [B, S, R], dtype
+  void *dv = nullptr;
+  void *dbias = nullptr;
+  void *dgate = nullptr;
+  std::array<int64_t, 5> doutStrides{}, vStrides{}, gateStrides{}, outStrides{},
+      dvStrides{}, dgateStrides{};
+  std::array<int64_t, 4> biasStrides{}, dbiasStrides{};
+  std::array<int64_t, 3> pairMaskStrides{}, msaMaskStrides{};
+  double inf = 1e8;
+};
+
+/// Checks `args` without touching a GPU, with the forward's rules for the
+/// tensors the two share, and for the three outputs: no overlap with each
+/// other, with themselves or with any input.
+Status validate(const BackwardArgs &args);
+
 /// The kernel chip for a device of compute capability major.minor: sm_90a
 /// (wgmma-capable, arch-specific PTX) on 9.0, sm_80 PTX (JIT-compiled
 /// forward) on every other 8.0+ device; devices below 8.0 are refused (no
@@ -117,7 +159,8 @@ private:
 Status synchronize(CUstream_st *stream);
 
 /// The kernel variants embedded in this build of the library, by name
-/// (e.g. "msa_pwa_fwd_bf16_c32_sm_90a"); empty if it embeds none.
+/// (e.g. "msa_pwa_fwd_bf16_c32_sm_90a", "msa_pwa_bwd_bf16_c32_sm_90a");
+/// empty if it embeds none.
 std::vector<std::string> embeddedVariants();
 
 /// Loaded kernels for the current CUDA context.
@@ -141,28 +184,38 @@ public:
   /// thread. R == 0, or S == 0 without an lse output, is a successful no-op.
   Status forward(const ForwardArgs &args, CUstream_st *stream);
 
+  /// Launches the backward on `stream` (no synchronization), like forward():
+  /// four kernels (the probabilities, dO' and dgate with the row sums D, dv,
+  /// dbias) with their scratch taken from and returned to this runtime's
+  /// stream-ordered pool. B, R or H == 0 is a successful no-op. S == 0
+  /// leaves nothing to read and sets dbias to 0 (its gradient with no MSA
+  /// rows), by memsets that skip any gaps between its elements.
+  Status backward(const BackwardArgs &args, CUstream_st *stream);
+
 private:
   Runtime() = default;
-  /// A loaded kernel variant: its module, entry points and the metadata
-  /// its launches follow (block, grid, shared memory, parameter order).
+  /// A loaded kernel variant: its module, entry points (in launch order)
+  /// and the metadata its launches follow (block, grid, shared memory,
+  /// parameter order); `forward` or `backward` is set, by the variant's op.
   struct Variant {
     CUmod_st *module = nullptr;
-    void *probs = nullptr, *gemm = nullptr; // CUfunction
-    std::shared_ptr<const ForwardMetadata> metadata;
+    std::vector<void *> functions; // CUfunction
+    std::shared_ptr<const ForwardMetadata> forward;
+    std::shared_ptr<const BackwardMetadata> backward;
   };
   Status variant(const std::string &name, const std::string &dtype,
-                 const std::string &kind, int64_t headDim,
+                 const std::string &kind, int64_t headDim, bool backward,
                  const Variant *&loaded);
 
   std::string kernelDir, chipName;
   void *context = nullptr;
-  /// Stream-ordered pool for the probabilities scratch; it keeps freed
+  /// Stream-ordered pool for the kernels' scratch; it keeps freed
   /// memory for reuse instead of returning it at every synchronization.
   void *scratchPool = nullptr;
   bool ownsPrimaryContext = false;
   int device = 0;
   std::map<std::string, Variant> variants;
-  std::mutex variantsMutex; // forward() may be called from several threads
+  std::mutex variantsMutex; // calls may come from several threads
 };
 
 } // namespace msa::runtime

@@ -38,6 +38,27 @@ typedef struct msa_forward_args {
   int32_t precision; /* enum msa_precision */
 } msa_forward_args;
 
+/* Backward arguments; see msa::runtime::BackwardArgs. Same conventions as
+ * msa_forward_args: strides in elements, all-zero stride arrays for the
+ * dense row-major layout. `out` is the forward's result for the same
+ * inputs. Optional pointers (lse, pair_mask, msa_mask) may be NULL; lse is
+ * accepted for symmetry with the forward but never read (the softmax
+ * statistics are recomputed). */
+typedef struct msa_backward_args {
+  int64_t B, S, R, H, C;
+  int32_t dtype;     /* enum msa_dtype */
+  int32_t precision; /* enum msa_precision */
+  const void *dout, *v, *bias, *gate, *out;
+  const float *lse;
+  const void *pair_mask, *msa_mask;
+  void *dv, *dbias, *dgate;
+  int64_t dout_strides[5], v_strides[5], gate_strides[5], out_strides[5];
+  int64_t dv_strides[5], dgate_strides[5];
+  int64_t bias_strides[4], dbias_strides[4];
+  int64_t pair_mask_strides[3], msa_mask_strides[3];
+  double inf;
+} msa_backward_args;
+
 /* Creates a runtime bound to the calling thread's current CUDA context (or
  * the primary context of `device`), loading kernels from `kernel_dir`. */
 int msa_runtime_create(const char *kernel_dir, int device,
@@ -50,6 +71,11 @@ void msa_runtime_destroy(msa_runtime *runtime);
  * stream). Nothing is launched when an argument is invalid. */
 int msa_forward(msa_runtime *runtime, const msa_forward_args *args,
                 void *stream, char *error, size_t error_size);
+
+/* Launches the backward on `stream`: writes dv, dbias and dgate from dout.
+ * Nothing is launched when an argument is invalid. */
+int msa_backward(msa_runtime *runtime, const msa_backward_args *args,
+                 void *stream, char *error, size_t error_size);
 
 #ifdef __cplusplus
 }
