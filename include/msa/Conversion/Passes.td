@@ -34,7 +34,8 @@ def ConvertMSAToLoops : Pass<"convert-msa-to-loops"> {
 }
 
 def ConvertMSAToGPU : Pass<"convert-msa-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "Lower msa.pair_weighted_average to GPU kernels and launches";
+  let summary = "Lower msa.pair_weighted_average(_grad) to GPU kernels and "
+                "launches";
   let description = [{
     For every `msa.pair_weighted_average`, adds (once per variant) the
     gpu.module of its forward kernels for `chip` (see msa-codegen and
@@ -45,9 +46,15 @@ def ConvertMSAToGPU : Pass<"convert-msa-to-gpu", "::mlir::ModuleOp"> {
     (from `memref.extract_strided_metadata`), and a `gpu.dealloc`. Nothing is
     launched when B, H or R is 0, and the GEMM not when S is 0.
 
+    Every `msa.pair_weighted_average_grad` likewise gets the backward's
+    gpu.module and host code: scratch P, dO' ([B, S, R, H, C], data type)
+    and D ([B, H, R], f32), the launches of the probabilities, prep, dv (not
+    when S is 0) and dbias kernels, and the deallocations. Arguments are
+    matched to each kernel's parameters by name.
+
     Preconditions (otherwise the op is left alone and the pass fails with an
-    error on it): bf16, f16 or f32 data with `bias` and masks in the data
-    type, a static head dimension C in {8, 16, 32, 64}, operands whose
+    error on it): bf16, f16 or f32 data with `bias`, masks (and `dbias`) in
+    the data type, a static head dimension C in {8, 16, 32, 64}, operands whose
     layouts have a static zero offset and a contiguous innermost dimension,
     static strides of `v` that are multiples of 16 bytes, and static sizes
     within the launch grid (B <= 65535, ceil(R/128) and ceil(S*C/128) <=

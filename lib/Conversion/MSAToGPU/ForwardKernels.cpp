@@ -1520,6 +1520,11 @@ mlir::msa::buildForwardKernels(ModuleOp module, const ForwardVariant &variant) {
   return kernels;
 }
 
+int64_t mlir::msa::dbiasTileSize() {
+  static_assert(kBM == kBN, "square dbias tiles");
+  return kBM;
+}
+
 std::string mlir::msa::backwardVariantName(const ForwardVariant &variant) {
   return "msa_pwa_bwd_" + kindName(variant) + "_c" +
          std::to_string(variant.headDim) + "_" + variant.chip;

@@ -116,3 +116,55 @@ func.func @too_many_columns(%v: memref<1x1048576x3x4x64xf16>, %bias: memref<1x3x
       out(%out : memref<1x1048576x3x4x64xf16>)
   return
 }
+
+// -----
+
+// The backward: P, dO' and D scratch; probs, prep, dv (not when S is 0) and
+// dbias launches, arguments matched to the kernels' parameters by name;
+// the scratch freed.
+// CHECK-LABEL: func.func @backward(
+// CHECK-NOT:     msa.pair_weighted_average_grad
+// CHECK:         scf.if
+// CHECK:           gpu.alloc  (%{{.*}}) : memref<?xbf16>
+// CHECK:           gpu.alloc  (%{{.*}}) : memref<?xbf16>
+// CHECK:           gpu.alloc  (%{{.*}}) : memref<?xf32>
+// CHECK:           gpu.launch_func  @msa_pwa_bwd_bf16_c8_sm_90a::@msa_pwa_probs_bf16
+// CHECK:           gpu.launch_func  @msa_pwa_bwd_bf16_c8_sm_90a::@msa_pwa_bwd_prep_bf16_c8
+// CHECK:           scf.if
+// CHECK:             gpu.launch_func  @msa_pwa_bwd_bf16_c8_sm_90a::@msa_pwa_bwd_dv_bf16_c8 {{.*}} threads in (%c512{{.*}}) dynamic_shared_memory_size
+// CHECK:           gpu.launch_func  @msa_pwa_bwd_bf16_c8_sm_90a::@msa_pwa_bwd_dbias_bf16_c8 {{.*}} threads in (%c256{{.*}}) dynamic_shared_memory_size
+// CHECK-COUNT-3:   gpu.dealloc
+// CHECK:       gpu.module @msa_pwa_bwd_bf16_c8_sm_90a
+// CHECK:         gpu.func @msa_pwa_probs_bf16
+// CHECK:         gpu.func @msa_pwa_bwd_prep_bf16_c8
+// CHECK:         gpu.func @msa_pwa_bwd_dv_bf16_c8
+// CHECK:         gpu.func @msa_pwa_bwd_dbias_bf16_c8
+func.func @backward(%dout: memref<?x?x?x8x8xbf16>, %v: memref<?x?x?x8x8xbf16>,
+                    %bias: memref<?x?x?x8xbf16>, %g: memref<?x?x?x8x8xbf16>,
+                    %out: memref<?x?x?x8x8xbf16>, %lse: memref<?x8x?xf32>,
+                    %mm: memref<?x?x?xbf16>, %dv: memref<?x?x?x8x8xbf16>,
+                    %dbias: memref<?x?x?x8xbf16>, %dg: memref<?x?x?x8x8xbf16>) {
+  msa.pair_weighted_average_grad dout(%dout : memref<?x?x?x8x8xbf16>)
+      v(%v : memref<?x?x?x8x8xbf16>) bias(%bias : memref<?x?x?x8xbf16>)
+      gate(%g : memref<?x?x?x8x8xbf16>) out(%out : memref<?x?x?x8x8xbf16>)
+      lse(%lse : memref<?x8x?xf32>) msa_mask(%mm : memref<?x?x?xbf16>)
+      dv(%dv : memref<?x?x?x8x8xbf16>) dbias(%dbias : memref<?x?x?x8xbf16>)
+      dgate(%dg : memref<?x?x?x8x8xbf16>)
+  return
+}
+
+// -----
+
+func.func @backward_f32_dbias(%dout: memref<1x2x3x4x16xf16>, %v: memref<1x2x3x4x16xf16>,
+                              %bias: memref<1x3x3x4xf16>, %g: memref<1x2x3x4x16xf16>,
+                              %out: memref<1x2x3x4x16xf16>, %lse: memref<1x4x3xf32>,
+                              %dv: memref<1x2x3x4x16xf16>, %dbias: memref<1x3x3x4xf32>,
+                              %dg: memref<1x2x3x4x16xf16>) {
+  // expected-error @+1 {{cannot be lowered to the GPU kernels: bias, dbias and masks must have the data type}}
+  msa.pair_weighted_average_grad dout(%dout : memref<1x2x3x4x16xf16>)
+      v(%v : memref<1x2x3x4x16xf16>) bias(%bias : memref<1x3x3x4xf16>)
+      gate(%g : memref<1x2x3x4x16xf16>) out(%out : memref<1x2x3x4x16xf16>)
+      lse(%lse : memref<1x4x3xf32>) dv(%dv : memref<1x2x3x4x16xf16>)
+      dbias(%dbias : memref<1x3x3x4xf32>) dgate(%dg : memref<1x2x3x4x16xf16>)
+  return
+}

@@ -99,6 +99,8 @@ std::vector<KernelInfo> buildForwardKernels(ModuleOp module,
 std::string backwardVariantName(const ForwardVariant &variant);
 std::vector<KernelInfo> buildBackwardKernels(ModuleOp module,
                                              const ForwardVariant &variant);
+/// The square CTA tile (rows i and columns j) of the `bwd_dbias` kernel.
+int64_t dbiasTileSize();
 
 /// The CTA tile of `variant`'s `fwd` kernel: BM rows (i) by BN columns
 /// ((s, c) of one head) for each of `heads` consecutive heads, K steps of BK
