@@ -1142,7 +1142,17 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   k.func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   info.grid = {"B*H", "ceil(R/" + std::to_string(kBM) + ")",
                "ceil(R/" + std::to_string(kBN) + ")"};
-  info.dynamicSharedBytes = 2 * tileBytes;
+  // In ieee mode (3xTF32) the accumulators are added into an f32 tile in
+  // shared memory after every K step and restart from zero: each tensor-core
+  // accumulation chain stays short (K = S*C reaches thousands, and long
+  // chains lose low-order bits at every step), and the running sums are
+  // IEEE f32 additions.
+  const bool threeTF32 = T.isF32() && !v.tf32;
+  constexpr int64_t kPadDW = 8; // 136-word rows: pairs land 8 banks apart
+  auto dwType = MemRefType::get({kBM, kBN + kPadDW}, f32,
+                                MemRefLayoutAttrInterface{}, wg);
+  const int64_t dwBytes = kBM * (kBN + kPadDW) * 4;
+  info.dynamicSharedBytes = 2 * tileBytes + (threeTF32 ? dwBytes : 0);
   LoopBuilder &lb = *k.lb;
   Value S = k.arg("S"), R = k.arg("R"), H = k.arg("H"), Rp = k.arg("Rp");
   Value C = lb.idx(v.headDim);
@@ -1285,6 +1295,30 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                                               NVVM::FPRoundingMode::RNA);
   };
 
+  // This thread's accumulator pairs: (row, column) in the CTA tile and the
+  // index of the first of the pair.
+  Value pair = lb.muli(thread, c2);
+  auto forEachPair = [&](function_ref<void(Value, Value, int64_t)> fn) {
+    for (int64_t mt = 0; mt < kMT; ++mt)
+      for (int64_t nt = 0; nt < kNT; ++nt)
+        for (int64_t half = 0; half < 2; ++half)
+          fn(lb.addi(warpRow, lb.addi(lb.idx(mt * 16 + half * 8), group)),
+             lb.addi(lb.addi(warpCol, lb.idx(nt * 8)), pair),
+             (mt * kNT + nt) * 4 + half * 2);
+  };
+  auto pairType = VectorType::get({2}, f32);
+  Value sTotal;
+  if (threeTF32) {
+    sTotal = memref::ViewOp::create(b, loc, dwType, dyn, lb.idx(2 * tileBytes),
+                                    ValueRange{});
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(pairType, b.getF32FloatAttr(0.0)));
+    forEachPair([&](Value row, Value col, int64_t) {
+      vector::StoreOp::create(b, loc, zero, sTotal, ValueRange{row, col}, false,
+                              llvm::MaybeAlign(8));
+    });
+  }
+
   const int64_t numAcc = kMT * kNT * 4;
   SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
   llvm::append_range(loopInit, maskValues(lb.c0));
@@ -1407,6 +1441,18 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                         ptxType);
           }
         }
+        if (threeTF32)
+          forEachPair([&](Value row, Value col, int64_t a) {
+            Value total = vector::LoadOp::create(b, loc, pairType, sTotal,
+                                                 ValueRange{row, col}, false,
+                                                 llvm::MaybeAlign(8));
+            Value x = vector::FromElementsOp::create(
+                b, loc, pairType, ValueRange{acc[a], acc[a + 1]});
+            vector::StoreOp::create(b, loc, lb.add(total, x), sTotal,
+                                    ValueRange{row, col}, false,
+                                    llvm::MaybeAlign(8));
+            acc[a] = acc[a + 1] = lb.f32(0.0);
+          });
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
         SmallVector<Value> results(busy.getResults());
@@ -1423,26 +1469,19 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // loop over the tile then reads P row-contiguously and writes dbias, so
   // no address arithmetic is live next to the accumulators.
   gpu::BarrierOp::create(b, loc);
-  constexpr int64_t kPadDW = 8; // 136-word rows: pairs land 8 banks apart
-  auto dwType = MemRefType::get({kBM, kBN + kPadDW}, f32,
-                                MemRefLayoutAttrInterface{}, wg);
   static_assert(kBM * (kBN + kPadDW) * 4 <= 2 * 4 * kBM * (32 + 8) * 2,
                 "the dW tile fits in the 16-bit stages");
-  Value sDW = memref::ViewOp::create(b, loc, dwType, dyn, lb.c0, ValueRange{});
-  Value pair = lb.muli(thread, c2);
-  for (int64_t mt = 0; mt < kMT; ++mt)
-    for (int64_t nt = 0; nt < kNT; ++nt)
-      for (int64_t half = 0; half < 2; ++half) {
-        Value row =
-            lb.addi(warpRow, lb.addi(lb.idx(mt * 16 + half * 8), group));
-        Value col = lb.addi(lb.addi(warpCol, lb.idx(nt * 8)), pair);
-        Value x = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2}, f32),
-            ValueRange{loop.getResult((mt * kNT + nt) * 4 + half * 2),
-                       loop.getResult((mt * kNT + nt) * 4 + half * 2 + 1)});
-        vector::StoreOp::create(b, loc, x, sDW, ValueRange{row, col}, false,
-                                llvm::MaybeAlign(8));
-      }
+  Value sDW = sTotal;
+  if (!threeTF32) {
+    sDW = memref::ViewOp::create(b, loc, dwType, dyn, lb.c0, ValueRange{});
+    forEachPair([&](Value row, Value col, int64_t a) {
+      Value x = vector::FromElementsOp::create(
+          b, loc, pairType,
+          ValueRange{loop.getResult(a), loop.getResult(a + 1)});
+      vector::StoreOp::create(b, loc, x, sDW, ValueRange{row, col}, false,
+                              llvm::MaybeAlign(8));
+    });
+  }
   gpu::BarrierOp::create(b, loc);
   SmallVector<Value> dbiasS = {k.arg("dbias_stride_b"), k.arg("dbias_stride_i"),
                                k.arg("dbias_stride_j"),
