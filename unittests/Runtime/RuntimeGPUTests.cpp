@@ -133,6 +133,9 @@ std::vector<Case> grid() {
       cases.push_back({ref::ElementType::F32, 1, 32, 384, 8, C, true, tf32});
       cases.push_back({ref::ElementType::F32, 1, 3, 1000, 8, C, false, tf32});
     }
+  // Long K (inference-size R): f32 accuracy over thousands of terms.
+  for (bool tf32 : {false, true})
+    cases.push_back({ref::ElementType::F32, 1, 2, 4000, 2, 8, true, tf32});
   return cases;
 }
 

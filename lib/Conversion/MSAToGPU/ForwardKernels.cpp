@@ -434,7 +434,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // The P stages, then the v stages, in dynamic shared memory (more than
   // the 48 KiB of static shared memory; the runtime opts in). The epilogue
   // reuses the same bytes for the output tile.
-  info.dynamicSharedBytes = L.sharedBytes();
+  // In ieee mode (3xTF32) the accumulators are added into an f32 tile in
+  // shared memory (after the stages and the output tile) at every K step
+  // and restart from zero, as in the dbias GEMM: short tensor-core
+  // accumulation chains keep f32 accuracy for large R.
+  auto accTileType =
+      MemRefType::get({BM, tileCols + 8}, f32, MemRefLayoutAttrInterface{}, wg);
+  const int64_t accTileBytes = BM * (tileCols + 8) * 4;
+  info.dynamicSharedBytes = L.sharedBytes() + (threeTF32 ? accTileBytes : 0);
   Value dyn = gpu::DynamicSharedMemoryOp::create(
       b, loc,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
@@ -710,6 +717,30 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       }
     }
   };
+  // This thread's accumulator pairs: (row, column) in the output tile and
+  // the index of the first of the pair.
+  Value quad = lb.divui(lane, c4), pair = lb.muli(lb.remui(lane, c4), c2);
+  auto forEachPair = [&](function_ref<void(Value, Value, int64_t)> fn) {
+    for (int64_t mt = 0; mt < kMT; ++mt)
+      for (int64_t nt = 0; nt < kNT; ++nt)
+        for (int64_t half = 0; half < 2; ++half)
+          fn(lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
+                     lb.addi(lb.idx(mt * 16 + half * 8), quad)),
+             lb.addi(tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), pair),
+             (mt * kNT + nt) * 4 + half * 2);
+  };
+  auto accPairType = VectorType::get({2}, f32);
+  Value sAcc;
+  if (threeTF32) {
+    sAcc = memref::ViewOp::create(b, loc, accTileType, dyn,
+                                  lb.idx(L.sharedBytes()), ValueRange{});
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(accPairType, b.getF32FloatAttr(0.0)));
+    forEachPair([&](Value row, Value col, int64_t) {
+      vector::StoreOp::create(b, loc, zero, sAcc, ValueRange{row, col}, false,
+                              llvm::MaybeAlign(8));
+    });
+  }
   const int64_t numAcc = kMT * kNT * 4;
   SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
   llvm::append_range(loopInit, maskValues(lb.c0));
@@ -812,6 +843,18 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                 mmaInto((mt * kNT + nt) * 4, a[mt], bf[nt], {16, 8, 16},
                         ptxType);
           }
+        if (threeTF32)
+          forEachPair([&](Value row, Value col, int64_t a) {
+            Value total = vector::LoadOp::create(b, loc, accPairType, sAcc,
+                                                 ValueRange{row, col}, false,
+                                                 llvm::MaybeAlign(8));
+            Value x = vector::FromElementsOp::create(
+                b, loc, accPairType, ValueRange{acc[a], acc[a + 1]});
+            vector::StoreOp::create(b, loc, lb.add(total, x), sAcc,
+                                    ValueRange{row, col}, false,
+                                    llvm::MaybeAlign(8));
+            acc[a] = acc[a + 1] = lb.f32(0.0);
+          });
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
         SmallVector<Value> results(busy.getResults());
@@ -939,38 +982,36 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // accumulator row, in place.
   auto pairType = VectorType::get({2}, T);
   int64_t pairAlign = 2 * L.elementBytes;
-  Value quad = lb.divui(lane, c4), pair = lb.muli(lb.remui(lane, c4), c2);
-  for (int64_t mt = 0; mt < kMT; ++mt)
-    for (int64_t nt = 0; nt < kNT; ++nt)
-      for (int64_t half = 0; half < 2; ++half) {
-        Value row = lb.addi(lb.muli(wm, lb.idx(kWarpTileM)),
-                            lb.addi(lb.idx(mt * 16 + half * 8), quad));
-        Value col =
-            lb.addi(tileCol(lb.addi(warpCol, lb.idx(nt * 8)), myHead), pair);
-        Value g = forward ? vector::LoadOp::create(b, loc, pairType, sC,
-                                                   ValueRange{row, col}, false,
-                                                   llvm::MaybeAlign(pairAlign))
-                          : Value();
-        Value result = vector::BroadcastOp::create(
-            b, loc, VectorType::get({2}, T),
-            arith::ConstantOp::create(b, loc, b.getZeroAttr(T)));
-        for (int64_t e = 0; e < 2; ++e) {
-          Value x = loop.getResult((mt * kNT + nt) * 4 + half * 2 + e);
-          if (forward) {
-            Value ge =
-                vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
-            if (!T.isF32())
-              ge = arith::ExtFOp::create(b, loc, f32, ge);
-            x = lb.mul(k.sigmoid(ge), x);
-          }
-          if (!T.isF32())
-            x = arith::TruncFOp::create(b, loc, T, x);
-          result =
-              vector::InsertOp::create(b, loc, x, result, ArrayRef<int64_t>{e});
-        }
-        vector::StoreOp::create(b, loc, result, sC, ValueRange{row, col}, false,
-                                llvm::MaybeAlign(pairAlign));
+  forEachPair([&](Value row, Value col, int64_t a) {
+    Value g = forward ? vector::LoadOp::create(b, loc, pairType, sC,
+                                               ValueRange{row, col}, false,
+                                               llvm::MaybeAlign(pairAlign))
+                      : Value();
+    Value sums = threeTF32 ? vector::LoadOp::create(b, loc, accPairType, sAcc,
+                                                    ValueRange{row, col}, false,
+                                                    llvm::MaybeAlign(8))
+                           : Value();
+    Value result = vector::BroadcastOp::create(
+        b, loc, pairType, arith::ConstantOp::create(b, loc, b.getZeroAttr(T)));
+    for (int64_t e = 0; e < 2; ++e) {
+      Value x = threeTF32 ? vector::ExtractOp::create(b, loc, sums,
+                                                      ArrayRef<int64_t>{e})
+                                .getResult()
+                          : loop.getResult(a + e);
+      if (forward) {
+        Value ge = vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
+        if (!T.isF32())
+          ge = arith::ExtFOp::create(b, loc, f32, ge);
+        x = lb.mul(k.sigmoid(ge), x);
       }
+      if (!T.isF32())
+        x = arith::TruncFOp::create(b, loc, T, x);
+      result =
+          vector::InsertOp::create(b, loc, x, result, ArrayRef<int64_t>{e});
+    }
+    vector::StoreOp::create(b, loc, result, sC, ValueRange{row, col}, false,
+                            llvm::MaybeAlign(pairAlign));
+  });
   gpu::BarrierOp::create(b, loc);
 
   auto chunkType = VectorType::get({L.chunk}, T);
