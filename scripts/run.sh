@@ -3,9 +3,9 @@
 # GPU kernel variant into build/kernels with msa-codegen), and run the op.
 # Each .mlir example goes through msa-run: the unfused chain is fused,
 # lowered for the CPU, JIT-compiled, run on fresh random inputs and checked
-# against the float64 reference. Then forward_gpu runs the generated kernels
-# through the runtime and checks them the same way, or says why there is no
-# GPU run. Exits non-zero if any check fails.
+# against the float64 reference. Then forward_gpu and backward_gpu run the
+# generated kernels through the runtime and check them the same way, or say
+# why there is no GPU run. Exits non-zero if any check fails.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 msa_install
@@ -18,4 +18,6 @@ for example in "$MSA_ROOT"/examples/*.mlir; do
 done
 echo "== GPU forward (examples/forward_gpu.cpp)"
 "$MSA_BUILD/bin/forward_gpu" || status=1
+echo "== GPU backward (examples/backward_gpu.cpp)"
+"$MSA_BUILD/bin/backward_gpu" || status=1
 exit $status
