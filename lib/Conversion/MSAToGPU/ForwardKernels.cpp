@@ -748,8 +748,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value cBK = lb.idx(kBK);
   // Prologue: tiles 0 .. kStages-2 in flight.
   Value cStages = lb.idx(kStages);
+  Value prologue;
   for (int64_t t = 0; t + 1 < kStages; ++t)
-    issueTile(lb.idx(t), lb.idx(t * kBK));
+    prologue = issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, loopInit,
       [&](OpBuilder &, Location, Value kt, ValueRange args) {
@@ -757,16 +758,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                    masksIn = args.drop_front(numAcc);
         Value stage = lb.remui(kt, cStages);
         Value next = lb.addi(kt, lb.idx(kStages - 1));
-        // Tiles kt .. kt + kStages - 2 are pending: wait for tile kt (an
-        // empty group is committed to wait on, so kStages - 1 groups may
-        // stay pending). After the barrier every warp has also finished
-        // tile kt - 1, so its stage takes tile kt + kStages - 1 (all
-        // zero-fill beyond R): one barrier per K step.
-        nvgpu::DeviceAsyncWaitOp::create(
-            b, loc,
-            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
-                                                    ValueRange{}),
-            b.getI32IntegerAttr(kStages - 1));
+        // One group per tile is committed (the prologue's, then one per K
+        // step), so tiles kt .. kt + kStages - 2 are pending: waiting until
+        // kStages - 2 groups remain means tile kt has landed (the wait's
+        // token only orders it after the prologue). After the barrier every
+        // warp has also finished tile kt - 1, so its stage takes tile kt +
+        // kStages - 1 (all zero-fill beyond R): one barrier per K step.
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, prologue,
+                                         b.getI32IntegerAttr(kStages - 2));
         gpu::BarrierOp::create(b, loc);
         issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         SmallVector<Value> masksNext =
@@ -1109,10 +1108,14 @@ void buildPrepKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           Value s = lb.divui(q, C), c = lb.remui(q, C);
           Value dout = lb.load(k.arg("dout"), {at(doutS, s, c)});
           Value out = lb.load(k.arg("out"), {at(outS, s, c)});
-          Value sg = k.sigmoid(lb.load(k.arg("gate"), {at(gateS, s, c)}));
-          lb.store(lb.mul(dout, sg), k.arg("dop"), {at(dopS, s, c)});
+          // sigmoid(g) = 1 / (1 + e) and 1 - sigmoid(g) = e / (1 + e) with
+          // e = 2^(-g log2 e): no cancellation for large g.
+          Value g = lb.load(k.arg("gate"), {at(gateS, s, c)});
+          Value e = k.exp2(lb.mul(g, lb.f32(-kLog2e)));
+          Value inv = lb.div(lb.f32(1.0), lb.add(lb.f32(1.0), e));
+          lb.store(lb.mul(dout, inv), k.arg("dop"), {at(dopS, s, c)});
           Value dy = lb.mul(dout, out);
-          lb.store(lb.mul(dy, lb.sub(lb.f32(1.0), sg)), k.arg("dgate"),
+          lb.store(lb.mul(dy, lb.mul(e, inv)), k.arg("dgate"),
                    {at(dgateS, s, c)});
           return lb.add(acc, dy);
         });
@@ -1365,8 +1368,9 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   llvm::append_range(loopInit, maskValues(lb.c0));
   Value numK = lb.divui(lb.addi(K, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK), cStages = lb.idx(kStages);
+  Value prologue;
   for (int64_t t = 0; t + 1 < kStages; ++t)
-    issueTile(lb.idx(t), lb.idx(t * kBK));
+    prologue = issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, loopInit,
       [&](OpBuilder &, Location, Value kt, ValueRange args) {
@@ -1374,13 +1378,10 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                    masksIn = args.drop_front(numAcc);
         Value stage = lb.remui(kt, cStages);
         Value next = lb.addi(kt, lb.idx(kStages - 1));
-        // As in the forward: wait for tile kt, one barrier, refill the
-        // stage of tile kt - 1.
-        nvgpu::DeviceAsyncWaitOp::create(
-            b, loc,
-            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
-                                                    ValueRange{}),
-            b.getI32IntegerAttr(kStages - 1));
+        // As in the forward: wait for tile kt (one group per tile), one
+        // barrier, refill the stage of tile kt - 1.
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, prologue,
+                                         b.getI32IntegerAttr(kStages - 2));
         gpu::BarrierOp::create(b, loc);
         issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         SmallVector<Value> masksNext =
