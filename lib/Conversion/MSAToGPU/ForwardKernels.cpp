@@ -1219,7 +1219,9 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value i0 = lb.muli(k.bid(gpu::Dimension::y), lb.idx(kBM));
   Value j0 = lb.muli(k.bid(gpu::Dimension::z), lb.idx(kBN));
   Value Rm1 = arith::SubIOp::create(b, loc, R, lb.c1);
-  Value Sm1 = arith::SubIOp::create(b, loc, S, lb.c1);
+  // S = 0 (no K steps) must not wrap the clamp below.
+  Value Sm1 = arith::SubIOp::create(
+      b, loc, arith::MaxUIOp::create(b, loc, S, lb.c1), lb.c1);
   Value cChunk = lb.idx(L.chunk);
   Value K = lb.muli(S, C);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
@@ -1368,9 +1370,23 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   llvm::append_range(loopInit, maskValues(lb.c0));
   Value numK = lb.divui(lb.addi(K, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK), cStages = lb.idx(kStages);
+  // With S = 0 there is no K step and nothing is copied (dop and v may be
+  // empty): dW is 0 and dbias = P * (0 - D) = 0.
   Value prologue;
+  auto anyK = scf::IfOp::create(b, loc, tokenType, lb.ult(lb.c0, numK),
+                                /*withElseRegion=*/true);
+  b.setInsertionPointToStart(&anyK.getThenRegion().front());
+  Value last;
   for (int64_t t = 0; t + 1 < kStages; ++t)
-    prologue = issueTile(lb.idx(t), lb.idx(t * kBK));
+    last = issueTile(lb.idx(t), lb.idx(t * kBK));
+  scf::YieldOp::create(b, loc, last);
+  b.setInsertionPointToStart(&anyK.getElseRegion().front());
+  scf::YieldOp::create(
+      b, loc,
+      nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{})
+          .getResult());
+  b.setInsertionPointAfter(anyK);
+  prologue = anyK.getResult(0);
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, loopInit,
       [&](OpBuilder &, Location, Value kt, ValueRange args) {

@@ -14,6 +14,7 @@
 #include "msa/Conversion/MSAToGPU/ForwardKernels.h"
 #include "msa/Dialect/MSA/IR/MSAOps.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace mlir {
 namespace msa {
@@ -186,7 +187,9 @@ public:
     SmallVector<Value> args;
     for (const KernelParam &p : info.params) {
       Value v = table.lookup(p.name);
-      assert(v && "no value for a kernel parameter");
+      if (!v)
+        llvm::report_fatal_error(llvm::Twine("no value for parameter '") +
+                                 p.name + "' of kernel '" + info.entry + "'");
       args.push_back(v);
     }
     Value shared;
