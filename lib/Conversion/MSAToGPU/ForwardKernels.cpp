@@ -1099,26 +1099,107 @@ void buildPrepKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                      outS = strides("out"), dgateS = strides("dgate");
   Value hc = lb.muli(H, C), rhc = lb.muli(R, hc);
   SmallVector<Value> dopS = {lb.muli(S, rhc), rhc, hc, C};
+  // Where every row piece is 16-byte aligned (the usual layouts), each
+  // lane moves `vec` channels (16 bytes) per access; otherwise one element.
+  const int64_t eb = T.isF32() ? 4 : 2, vec = 16 / eb;
+  Value cVec = lb.idx(vec), c16 = lb.idx(16);
+  Value aligned;
+  {
+    Value ok;
+    for (StringRef t : {"dout", "gate", "out", "dgate"}) {
+      Value address =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, k.arg(t));
+      Value fine = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         lb.remui(address, c16), lb.c0);
+      for (Value st : strides(t))
+        fine = lb.andi(fine,
+                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             lb.remui(st, cVec), lb.c0));
+      ok = ok ? lb.andi(ok, fine) : fine;
+    }
+    aligned = ok;
+  }
+  // sigmoid(g) = 1 / (1 + e) and 1 - sigmoid(g) = e / (1 + e) with e =
+  // 2^(-g log2 e): no cancellation for large g. Returns dout * out.
+  auto element = [&](Value dout, Value out, Value g, Value &dop, Value &dgate) {
+    // rcp.approx (1 ulp) on 1 + e >= 1: no denormals to flush, and no
+    // division subroutine in the unrolled loop.
+    Value e = k.exp2(lb.mul(g, lb.f32(-kLog2e)));
+    Value inv = NVVM::RcpApproxFtzF32Op::create(b, loc, f32,
+                                                lb.add(lb.f32(1.0), e));
+    dop = lb.mul(dout, inv);
+    Value dy = lb.mul(dout, out);
+    dgate = lb.mul(dy, lb.mul(e, inv));
+    return dy;
+  };
+  auto vecType = VectorType::get({vec}, T);
   lb.loop(warp, H, lb.idx(kProbsThreads / kWarpSize), [&](Value h) {
     auto at = [&](ArrayRef<Value> st, Value s, Value c) {
       return lb.addi(lb.linearize({bIdx, s, i, h}, st), c);
     };
-    Value sum = lb.reduce(
-        lane, lb.muli(S, C), c32, lb.f32(0.0), [&](Value q, Value acc) {
-          Value s = lb.divui(q, C), c = lb.remui(q, C);
-          Value dout = lb.load(k.arg("dout"), {at(doutS, s, c)});
-          Value out = lb.load(k.arg("out"), {at(outS, s, c)});
-          // sigmoid(g) = 1 / (1 + e) and 1 - sigmoid(g) = e / (1 + e) with
-          // e = 2^(-g log2 e): no cancellation for large g.
-          Value g = lb.load(k.arg("gate"), {at(gateS, s, c)});
-          Value e = k.exp2(lb.mul(g, lb.f32(-kLog2e)));
-          Value inv = lb.div(lb.f32(1.0), lb.add(lb.f32(1.0), e));
-          lb.store(lb.mul(dout, inv), k.arg("dop"), {at(dopS, s, c)});
-          Value dy = lb.mul(dout, out);
-          lb.store(lb.mul(dy, lb.mul(e, inv)), k.arg("dgate"),
-                   {at(dgateS, s, c)});
-          return lb.add(acc, dy);
-        });
+    auto vectorSum = [&]() {
+      Value pieces = lb.idx(v.headDim / vec);
+      return lb.reduce(
+          lane, lb.muli(S, pieces), c32, lb.f32(0.0), [&](Value q, Value acc) {
+            Value s = lb.divui(q, pieces);
+            Value c = lb.muli(lb.remui(q, pieces), cVec);
+            auto load = [&](StringRef t, ArrayRef<Value> st) {
+              return vector::LoadOp::create(b, loc, vecType, k.arg(t),
+                                            ValueRange{at(st, s, c)}, false,
+                                            llvm::MaybeAlign(16))
+                  .getResult();
+            };
+            Value dout = load("dout", doutS), out = load("out", outS),
+                  g = load("gate", gateS);
+            SmallVector<Value> dops, dgates;
+            for (int64_t x = 0; x < vec; ++x) {
+              auto part = [&](Value w) -> Value {
+                Value e =
+                    vector::ExtractOp::create(b, loc, w, ArrayRef<int64_t>{x});
+                return T.isF32() ? e : arith::ExtFOp::create(b, loc, f32, e);
+              };
+              Value dop, dgate;
+              acc = lb.add(acc,
+                           element(part(dout), part(out), part(g), dop, dgate));
+              auto narrow = [&](Value y) -> Value {
+                return T.isF32() ? y : arith::TruncFOp::create(b, loc, T, y);
+              };
+              dops.push_back(narrow(dop));
+              dgates.push_back(narrow(dgate));
+            }
+            vector::StoreOp::create(
+                b, loc, vector::FromElementsOp::create(b, loc, vecType, dops),
+                k.arg("dop"), ValueRange{at(dopS, s, c)}, false,
+                llvm::MaybeAlign(16));
+            vector::StoreOp::create(
+                b, loc, vector::FromElementsOp::create(b, loc, vecType, dgates),
+                k.arg("dgate"), ValueRange{at(dgateS, s, c)}, false,
+                llvm::MaybeAlign(16));
+            return acc;
+          });
+    };
+    auto scalarSum = [&]() {
+      return lb.reduce(
+          lane, lb.muli(S, C), c32, lb.f32(0.0), [&](Value q, Value acc) {
+            Value s = lb.divui(q, C), c = lb.remui(q, C);
+            Value dop, dgate;
+            Value dy =
+                element(lb.load(k.arg("dout"), {at(doutS, s, c)}),
+                        lb.load(k.arg("out"), {at(outS, s, c)}),
+                        lb.load(k.arg("gate"), {at(gateS, s, c)}), dop, dgate);
+            lb.store(dop, k.arg("dop"), {at(dopS, s, c)});
+            lb.store(dgate, k.arg("dgate"), {at(dgateS, s, c)});
+            return lb.add(acc, dy);
+          });
+    };
+    auto pick = scf::IfOp::create(b, loc, TypeRange{f32}, aligned,
+                                  /*withElseRegion=*/true);
+    b.setInsertionPointToStart(&pick.getThenRegion().front());
+    scf::YieldOp::create(b, loc, vectorSum());
+    b.setInsertionPointToStart(&pick.getElseRegion().front());
+    scf::YieldOp::create(b, loc, scalarSum());
+    b.setInsertionPointAfter(pick);
+    Value sum = pick.getResult(0);
     sum = k.warpReduce(sum, /*isMax=*/false);
     lb.ifThen(lb.ult(lane, lb.c1), [&] {
       lb.store(sum, k.arg("delta"),
