@@ -1,7 +1,9 @@
-//===- ForwardKernels.cpp - GPU kernels of the fused forward ----*- C++ -*-===//
+//===- ForwardKernels.cpp - GPU kernels of the msa ops ----------*- C++ -*-===//
 //
-// Builds the `probs` and `fwd` kernels described in ForwardKernels.h with
-// gpu, nvgpu (cp.async, ldmatrix), nvvm (mma.sync) and scf/arith/memref ops.
+// Builds the forward (`probs`, `fwd`) and backward (`probs`, `bwd_prep`,
+// `bwd_dv`, `bwd_dbias`) kernels described in ForwardKernels.h with gpu,
+// nvgpu (cp.async, ldmatrix), nvvm (mma.sync) and scf/arith/memref/vector
+// ops.
 // Pointers arrive as 1-element memrefs (bare-pointer ABI) and are
 // reinterpreted as flat buffers indexed with 64-bit element offsets computed
 // from runtime sizes and strides.
