@@ -197,6 +197,82 @@ public:
     return lb->div(lb->f32(1.0), lb->add(lb->f32(1.0), e));
   }
 
+  // Tensor-core building blocks shared by the GEMM kernels.
+
+  /// Register `r` of an ldmatrix fragment: nvvm.mma.sync takes f16 pairs as
+  /// vector<2xf16> and bf16 pairs packed in i32.
+  Value fragmentRegister(Value fragment, int64_t r) {
+    Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
+    if (cast<VectorType>(fragment.getType()).getElementType().isF16())
+      return e;
+    return LLVM::BitcastOp::create(b, loc, b.getI32Type(), e);
+  }
+  /// acc[base, base + 4) += a x bv: one nvvm.mma.sync (row x col, f32
+  /// accumulators) of `shape` on `type` operands.
+  void mma(SmallVectorImpl<Value> &acc, int64_t base, ValueRange a,
+           ValueRange bv, ArrayRef<int64_t> shape, NVVM::MMATypes type) {
+    Type f32 = b.getF32Type();
+    auto accType =
+        LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+    auto op = NVVM::MmaOp::create(
+        b, loc, accType, a, bv, ArrayRef<Value>(acc).slice(base, 4), shape,
+        std::nullopt, std::nullopt, std::array<NVVM::MMATypes, 2>{type, type},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    for (int64_t r = 0; r < 4; ++r)
+      acc[base + r] = LLVM::ExtractValueOp::create(b, loc, op.getResult(),
+                                                   ArrayRef<int64_t>{r});
+  }
+  /// The tf32 operand(s) of f32 `x`: rounded once into `big` (tf32 mode),
+  /// or split x = big + small into two tf32 numbers (3xTF32, `split`).
+  void tf32Operand(Value x, bool split, SmallVectorImpl<Value> &big,
+                   SmallVectorImpl<Value> &small) {
+    auto toTF32 = [&](Value y) -> Value {
+      return NVVM::ConvertFloatToTF32Op::create(b, loc, b.getI32Type(), y,
+                                                NVVM::FPRoundingMode::RNA);
+    };
+    Value hi = toTF32(x);
+    big.push_back(hi);
+    if (split)
+      small.push_back(toTF32(
+          lb->sub(x, arith::BitcastOp::create(b, loc, b.getF32Type(), hi))));
+  }
+  /// tile[at...] *= m for one 16-byte vector of `n` elements, in f32.
+  void scaleChunk(Value tile, ValueRange at, Value m, int64_t n) {
+    Type T = cast<MemRefType>(tile.getType()).getElementType();
+    auto chunkType = VectorType::get({n}, T);
+    auto wideType = VectorType::get({n}, b.getF32Type());
+    Value x = vector::LoadOp::create(b, loc, chunkType, tile, at, false,
+                                     llvm::MaybeAlign(16));
+    if (!T.isF32())
+      x = arith::ExtFOp::create(b, loc, wideType, x);
+    x = lb->mul(x, vector::BroadcastOp::create(b, loc, wideType, m));
+    if (!T.isF32())
+      x = arith::TruncFOp::create(b, loc, chunkType, x);
+    vector::StoreOp::create(b, loc, x, tile, at, false, llvm::MaybeAlign(16));
+  }
+  /// The f32 pair tile[row, col .. col + 1] (8-byte aligned) set to zero.
+  void zeroPair(Value tile, Value row, Value col) {
+    auto pairType = VectorType::get({2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(pairType, b.getF32FloatAttr(0.0)));
+    vector::StoreOp::create(b, loc, zero, tile, ValueRange{row, col}, false,
+                            llvm::MaybeAlign(8));
+  }
+  /// tile[row, col .. col + 1] += (x0, x1), and x0 = x1 = 0: accumulators
+  /// restarting from zero after an IEEE f32 addition into shared memory.
+  void addPairInto(Value tile, Value row, Value col, Value &x0, Value &x1) {
+    auto pairType = VectorType::get({2}, b.getF32Type());
+    Value total =
+        vector::LoadOp::create(b, loc, pairType, tile, ValueRange{row, col},
+                               false, llvm::MaybeAlign(8));
+    Value x =
+        vector::FromElementsOp::create(b, loc, pairType, ValueRange{x0, x1});
+    vector::StoreOp::create(b, loc, lb->add(total, x), tile,
+                            ValueRange{row, col}, false, llvm::MaybeAlign(8));
+    x0 = x1 = lb->f32(0.0);
+  }
+
   OpBuilder &b;
   Location loc;
   gpu::GPUFuncOp func;
@@ -321,8 +397,7 @@ enum class GemmRole { Forward, BackwardDV };
 void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                      GemmRole role, KernelInfo &info) {
   const bool forward = role == GemmRole::Forward;
-  Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
-       index = b.getIndexType();
+  Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   GemmLayout L = gemmLayout(v);
@@ -609,33 +684,16 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   };
   // Each chunk is one 16-byte vector in shared memory.
   auto maskTile = [&](Value stage, ValueRange values) {
-    auto chunkType = VectorType::get({L.chunk}, T);
-    auto wideType = VectorType::get({L.chunk}, f32);
-    for (auto [c, m] : llvm::zip(bCopies, values)) {
-      SmallVector<Value> at = {stage, c.row, c.col};
-      Value x = vector::LoadOp::create(b, loc, chunkType, sB, at, false,
-                                       llvm::MaybeAlign(16));
-      if (!T.isF32())
-        x = arith::ExtFOp::create(b, loc, wideType, x);
-      x = lb.mul(x, vector::BroadcastOp::create(b, loc, wideType, m));
-      if (!T.isF32())
-        x = arith::TruncFOp::create(b, loc, chunkType, x);
-      vector::StoreOp::create(b, loc, x, sB, at, false, llvm::MaybeAlign(16));
-    }
+    for (auto [c, m] : llvm::zip(bCopies, values))
+      k.scaleChunk(sB, ValueRange{stage, c.row, c.col}, m, L.chunk);
   };
 
   auto frag = VectorType::get({4, 2}, T);
-  // One 32-bit register of a fragment: nvvm.mma.sync takes f16 pairs as
-  // vector<2xf16> and bf16 pairs packed in i32.
-  auto pack = [&](Value fragment, int64_t r) -> Value {
-    Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
-    if (T.isF16())
-      return e;
-    return LLVM::BitcastOp::create(b, loc, i32, e);
+  auto pack = [&](Value fragment, int64_t r) {
+    return k.fragmentRegister(fragment, r);
   };
   NVVM::MMATypes ptxType =
       T.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
-  auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
 
   // kMT (m16 tiles) x kNT (n8 tiles) x 4 f32 accumulators per thread.
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
@@ -656,15 +714,6 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // split x = big + small into two tf32 numbers and the product accumulates
   // big*small + small*big + big*big (3xTF32), keeping f32 accuracy.
   Value group = lb.divui(lane, c4), thread = lb.remui(lane, c4);
-  auto toTF32 = [&](Value x) -> Value {
-    return NVVM::ConvertFloatToTF32Op::create(b, loc, i32, x,
-                                              NVVM::FPRoundingMode::RNA);
-  };
-  auto splitTF32 = [&](Value x) -> std::pair<Value, Value> {
-    Value big = toTF32(x);
-    Value rest = lb.sub(x, arith::BitcastOp::create(b, loc, f32, big));
-    return {big, toTF32(rest)};
-  };
   auto computeF32 = [&](Value stage,
                         function_ref<void(int64_t, ValueRange, ValueRange,
                                           ArrayRef<int64_t>, NVVM::MMATypes)>
@@ -674,15 +723,9 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           bSmall(kNT);
       auto operand = [&](Value buffer, Value r, Value c,
                          SmallVector<Value> &big, SmallVector<Value> &small) {
-        Value x =
-            memref::LoadOp::create(b, loc, buffer, ValueRange{stage, r, c});
-        if (v.tf32) {
-          big.push_back(toTF32(x));
-          return;
-        }
-        auto [hi, lo] = splitTF32(x);
-        big.push_back(hi);
-        small.push_back(lo);
+        k.tf32Operand(
+            memref::LoadOp::create(b, loc, buffer, ValueRange{stage, r, c}),
+            !v.tf32, big, small);
       };
       for (int64_t mt = 0; mt < kMT; ++mt) {
         Value r0 = lb.addi(lb.addi(warpRow, lb.idx(mt * 16)), group);
@@ -736,12 +779,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   if (threeTF32) {
     sAcc = memref::ViewOp::create(b, loc, accTileType, dyn,
                                   lb.idx(L.sharedBytes()), ValueRange{});
-    Value zero = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(accPairType, b.getF32FloatAttr(0.0)));
-    forEachPair([&](Value row, Value col, int64_t) {
-      vector::StoreOp::create(b, loc, zero, sAcc, ValueRange{row, col}, false,
-                              llvm::MaybeAlign(8));
-    });
+    forEachPair(
+        [&](Value row, Value col, int64_t) { k.zeroPair(sAcc, row, col); });
   }
   const int64_t numAcc = kMT * kNT * 4;
   SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
@@ -787,15 +826,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         SmallVector<Value> acc(accIn.begin(), accIn.end());
         auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
                            ArrayRef<int64_t> shape, NVVM::MMATypes type) {
-          auto mma = NVVM::MmaOp::create(
-              b, loc, accType, a, bv, ArrayRef<Value>(acc).slice(base, 4),
-              shape, std::nullopt, std::nullopt,
-              std::array<NVVM::MMATypes, 2>{type, type},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                             NVVM::MMALayout::col});
-          for (int64_t r = 0; r < 4; ++r)
-            acc[base + r] = LLVM::ExtractValueOp::create(
-                b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+          k.mma(acc, base, a, bv, shape, type);
         };
         if (T.isF32())
           computeF32(stage, mmaInto);
@@ -846,15 +877,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           }
         if (threeTF32)
           forEachPair([&](Value row, Value col, int64_t a) {
-            Value total = vector::LoadOp::create(b, loc, accPairType, sAcc,
-                                                 ValueRange{row, col}, false,
-                                                 llvm::MaybeAlign(8));
-            Value x = vector::FromElementsOp::create(
-                b, loc, accPairType, ValueRange{acc[a], acc[a + 1]});
-            vector::StoreOp::create(b, loc, lb.add(total, x), sAcc,
-                                    ValueRange{row, col}, false,
-                                    llvm::MaybeAlign(8));
-            acc[a] = acc[a + 1] = lb.f32(0.0);
+            k.addPairInto(sAcc, row, col, acc[a], acc[a + 1]);
           });
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
@@ -1127,8 +1150,8 @@ void buildPrepKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     // rcp.approx (1 ulp) on 1 + e >= 1: no denormals to flush, and no
     // division subroutine in the unrolled loop.
     Value e = k.exp2(lb.mul(g, lb.f32(-kLog2e)));
-    Value inv = NVVM::RcpApproxFtzF32Op::create(b, loc, f32,
-                                                lb.add(lb.f32(1.0), e));
+    Value inv =
+        NVVM::RcpApproxFtzF32Op::create(b, loc, f32, lb.add(lb.f32(1.0), e));
     dop = lb.mul(dout, inv);
     Value dy = lb.mul(dout, out);
     dgate = lb.mul(dy, lb.mul(e, inv));
@@ -1223,8 +1246,7 @@ void buildPrepKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
 /// writes dbias = P * (dW - D[i]) for its rows and columns below R.
 void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                       KernelInfo &info) {
-  Type T = v.dataType, f32 = b.getF32Type(), i32 = b.getI32Type(),
-       index = b.getIndexType();
+  Type T = v.dataType, f32 = b.getF32Type(), index = b.getIndexType();
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   const GemmLayout L = v.dataType.isF32() ? kLayout32 : kLayout16;
@@ -1388,41 +1410,22 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     return values;
   };
   auto maskTile = [&](Value stage, ValueRange values) {
-    auto chunkType = VectorType::get({L.chunk}, T);
-    auto wideType = VectorType::get({L.chunk}, f32);
-    for (auto [c, m] : llvm::zip(vCopies(), values)) {
-      SmallVector<Value> at = {stage, c.row, c.col};
-      Value x = vector::LoadOp::create(b, loc, chunkType, sB, at, false,
-                                       llvm::MaybeAlign(16));
-      if (!T.isF32())
-        x = arith::ExtFOp::create(b, loc, wideType, x);
-      x = lb.mul(x, vector::BroadcastOp::create(b, loc, wideType, m));
-      if (!T.isF32())
-        x = arith::TruncFOp::create(b, loc, chunkType, x);
-      vector::StoreOp::create(b, loc, x, sB, at, false, llvm::MaybeAlign(16));
-    }
+    for (auto [c, m] : llvm::zip(vCopies(), values))
+      k.scaleChunk(sB, ValueRange{stage, c.row, c.col}, m, L.chunk);
   };
 
   auto frag = VectorType::get({4, 2}, T);
-  auto pack = [&](Value fragment, int64_t r) -> Value {
-    Value e = vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{r});
-    if (T.isF16())
-      return e;
-    return LLVM::BitcastOp::create(b, loc, i32, e);
+  auto pack = [&](Value fragment, int64_t r) {
+    return k.fragmentRegister(fragment, r);
   };
   NVVM::MMATypes ptxType =
       T.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
-  auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
   constexpr int64_t kMT = kWarpTileM / 16, kNT = kWarpTileN / 8;
   Value warpRow = lb.muli(wm, lb.idx(kWarpTileM));
   Value warpCol = lb.muli(wn, lb.idx(kWarpTileN));
   Value warpBusy =
       lb.andi(lb.ult(lb.addi(i0, warpRow), R), lb.ult(lb.addi(j0, warpCol), R));
   Value group = lb.divui(lane, c4), thread = lb.remui(lane, c4);
-  auto toTF32 = [&](Value x) -> Value {
-    return NVVM::ConvertFloatToTF32Op::create(b, loc, i32, x,
-                                              NVVM::FPRoundingMode::RNA);
-  };
 
   // This thread's accumulator pairs: (row, column) in the CTA tile and the
   // index of the first of the pair.
@@ -1440,12 +1443,8 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   if (threeTF32) {
     sTotal = memref::ViewOp::create(b, loc, dwType, dyn, lb.idx(2 * tileBytes),
                                     ValueRange{});
-    Value zero = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(pairType, b.getF32FloatAttr(0.0)));
-    forEachPair([&](Value row, Value col, int64_t) {
-      vector::StoreOp::create(b, loc, zero, sTotal, ValueRange{row, col}, false,
-                              llvm::MaybeAlign(8));
-    });
+    forEachPair(
+        [&](Value row, Value col, int64_t) { k.zeroPair(sTotal, row, col); });
   }
 
   const int64_t numAcc = kMT * kNT * 4;
@@ -1497,15 +1496,7 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         SmallVector<Value> acc(accIn.begin(), accIn.end());
         auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
                            ArrayRef<int64_t> shape, NVVM::MMATypes type) {
-          auto mma = NVVM::MmaOp::create(
-              b, loc, accType, a, bv, ArrayRef<Value>(acc).slice(base, 4),
-              shape, std::nullopt, std::nullopt,
-              std::array<NVVM::MMATypes, 2>{type, type},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                             NVVM::MMALayout::col});
-          for (int64_t r = 0; r < 4; ++r)
-            acc[base + r] = LLVM::ExtractValueOp::create(
-                b, loc, mma.getResult(), ArrayRef<int64_t>{r});
+          k.mma(acc, base, a, bv, shape, type);
         };
         if (T.isF32()) {
           // a (m = g / g + 8, k = t / t + 4) from [m][k]; b (k = t / t + 4,
@@ -1514,13 +1505,9 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
             auto operand = [&](Value tile, Value r, Value c,
                                SmallVector<Value> &big,
                                SmallVector<Value> &small) {
-              Value x =
-                  memref::LoadOp::create(b, loc, tile, ValueRange{stage, r, c});
-              Value hi = toTF32(x);
-              big.push_back(hi);
-              if (!v.tf32)
-                small.push_back(toTF32(
-                    lb.sub(x, arith::BitcastOp::create(b, loc, f32, hi))));
+              k.tf32Operand(
+                  memref::LoadOp::create(b, loc, tile, ValueRange{stage, r, c}),
+                  !v.tf32, big, small);
             };
             SmallVector<SmallVector<Value>> aBig(kMT), aSmall(kMT);
             Value k0 = lb.addi(lb.idx(ks), thread), k1 = lb.addi(k0, c4);
@@ -1584,15 +1571,7 @@ void buildDbiasKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         }
         if (threeTF32)
           forEachPair([&](Value row, Value col, int64_t a) {
-            Value total = vector::LoadOp::create(b, loc, pairType, sTotal,
-                                                 ValueRange{row, col}, false,
-                                                 llvm::MaybeAlign(8));
-            Value x = vector::FromElementsOp::create(
-                b, loc, pairType, ValueRange{acc[a], acc[a + 1]});
-            vector::StoreOp::create(b, loc, lb.add(total, x), sTotal,
-                                    ValueRange{row, col}, false,
-                                    llvm::MaybeAlign(8));
-            acc[a] = acc[a + 1] = lb.f32(0.0);
+            k.addPairInto(sTotal, row, col, acc[a], acc[a + 1]);
           });
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
