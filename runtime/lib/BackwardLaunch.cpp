@@ -22,29 +22,6 @@ SizeTable backwardSizes(const BackwardValues &x) {
           {"H", x.H}, {"C", x.C}, {"Rp", x.Rp}};
 }
 
-namespace {
-/// The sizes, which every kernel may take.
-void setSizes(KernelArguments &args, const BackwardValues &x) {
-  for (const auto &[name, value] : backwardSizes(x))
-    args.setInt(name, value);
-}
-
-template <size_t N>
-void setStrides(KernelArguments &args, const std::string &prefix,
-                const char *const (&dims)[N], const int64_t *strides) {
-  for (size_t i = 0; i < N; ++i)
-    args.setInt(prefix + "_stride_" + dims[i], strides[i]);
-}
-
-/// The strides of [B, S, R, H, C] tensors but C's (1, checked, not passed),
-/// with the residue dimension named `row` (i for the output rows, j for the
-/// summed ones).
-void setMsaStrides(KernelArguments &args, const std::string &prefix,
-                   const char *row, const std::array<int64_t, 5> &strides) {
-  setStrides<4>(args, prefix, {"b", "s", row, "h"}, strides.data());
-}
-} // namespace
-
 KernelArguments backwardProbsArguments(const BackwardValues &x) {
   // The forward's probabilities kernel with the forward's names; the
   // backward recomputes the row statistics and never asks for lse.
@@ -75,12 +52,13 @@ KernelArguments prepArguments(const BackwardValues &x) {
   args.setPointer("dop", x.dop);
   args.setPointer("dgate", x.dgate);
   args.setPointer("delta", x.delta);
-  setSizes(args, x);
-  // All four are indexed by the output row i; dop is dense.
-  setMsaStrides(args, "dout", "i", x.doutStrides);
-  setMsaStrides(args, "gate", "i", x.gateStrides);
-  setMsaStrides(args, "out", "i", x.outStrides);
-  setMsaStrides(args, "dgate", "i", x.dgateStrides);
+  args.setSizes(backwardSizes(x));
+  // All four are indexed by the output row i (C's stride is 1, checked,
+  // not passed); dop is dense.
+  args.setStrides("dout", "bsih", x.doutStrides.data());
+  args.setStrides("gate", "bsih", x.gateStrides.data());
+  args.setStrides("out", "bsih", x.outStrides.data());
+  args.setStrides("dgate", "bsih", x.dgateStrides.data());
   return args;
 }
 
@@ -90,11 +68,11 @@ KernelArguments dvArguments(const BackwardValues &x) {
   args.setPointer("dop", x.dop);
   args.setPointer("msa_mask", x.msaMask);
   args.setPointer("dv", x.dv);
-  setSizes(args, x);
+  args.setSizes(backwardSizes(x));
   // dv [B, S, R(j), H, C] = sum_i P[i, j] dO'[i] masked by msa_mask [B, S,
   // R(j)].
-  setMsaStrides(args, "dv", "j", x.dvStrides);
-  setStrides<3>(args, "mask", {"b", "s", "j"}, x.msaMaskStrides.data());
+  args.setStrides("dv", "bsjh", x.dvStrides.data());
+  args.setStrides("mask", "bsj", x.msaMaskStrides.data());
   args.setInt("has_msa_mask", x.hasMsaMask);
   return args;
 }
@@ -107,12 +85,12 @@ KernelArguments dbiasArguments(const BackwardValues &x) {
   args.setPointer("v", x.v);
   args.setPointer("msa_mask", x.msaMask);
   args.setPointer("dbias", x.dbias);
-  setSizes(args, x);
+  args.setSizes(backwardSizes(x));
   // dW[i, j] = sum_{s,c} dO'[i] v'[j]: v and the msa mask by j; dbias
   // [B, R(i), R(j), H].
-  setMsaStrides(args, "v", "j", x.vStrides);
-  setStrides<3>(args, "mask", {"b", "s", "j"}, x.msaMaskStrides.data());
-  setStrides<4>(args, "dbias", {"b", "i", "j", "h"}, x.dbiasStrides.data());
+  args.setStrides("v", "bsjh", x.vStrides.data());
+  args.setStrides("mask", "bsj", x.msaMaskStrides.data());
+  args.setStrides("dbias", "bijh", x.dbiasStrides.data());
   args.setInt("has_msa_mask", x.hasMsaMask);
   return args;
 }

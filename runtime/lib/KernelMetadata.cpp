@@ -560,6 +560,18 @@ void KernelArguments::setFloat(const std::string &name, float value) {
   slots.insert_or_assign(name, slot);
 }
 
+void KernelArguments::setSizes(const SizeTable &sizes) {
+  for (const auto &[name, value] : sizes)
+    setInt(name, value);
+}
+
+void KernelArguments::setStrides(const std::string &prefix,
+                                 const std::string &dims,
+                                 const int64_t *strides) {
+  for (size_t k = 0; k < dims.size(); ++k)
+    setInt(prefix + "_stride_" + dims[k], strides[k]);
+}
+
 Status KernelArguments::check(const KernelInfo &kernel) const {
   for (const KernelParam &p : kernel.params) {
     auto it = slots.find(p.name);

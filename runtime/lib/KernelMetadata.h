@@ -115,6 +115,12 @@ public:
   void setPointer(const std::string &name, uint64_t address);
   void setInt(const std::string &name, int64_t value);
   void setFloat(const std::string &name, float value);
+  /// Every size of `sizes`, as integers under their names.
+  void setSizes(const SizeTable &sizes);
+  /// `prefix`_stride_<d> = strides[k] for the k-th one-letter dimension d
+  /// of `dims` (e.g. "bijh").
+  void setStrides(const std::string &prefix, const std::string &dims,
+                  const int64_t *strides);
 
   /// Checks that every parameter of `kernel` is supplied, with its type.
   Status check(const KernelInfo &kernel) const;
