@@ -35,9 +35,24 @@ int main(int argc, char **argv) {
   std::string kernelDir = argc > 1 ? argv[1] : "";
   ref::ProblemConfig config;
   config.shape = {1, 64, 384, 8, 32};
-  if (argc == 5)
-    config.shape = {1, std::atoll(argv[2]), std::atoll(argv[3]), 8,
-                    std::atoll(argv[4])};
+  if (argc == 5) {
+    // S and R positive (and small enough for the float64 reference on the
+    // host), C one of the supported head dimensions.
+    int64_t size[3];
+    for (int k = 0; k < 3; ++k) {
+      char *end = nullptr;
+      size[k] = std::strtoll(argv[2 + k], &end, 10);
+      if (*argv[2 + k] == '\0' || *end != '\0' || size[k] < 1 ||
+          size[k] > 65536) {
+        std::fprintf(stderr,
+                     "backward_gpu: S, R and C must be integers in [1, 65536], "
+                     "got '%s'\n",
+                     argv[2 + k]);
+        return 2;
+      }
+    }
+    config.shape = {1, size[0], size[1], 8, size[2]};
+  }
   config.dtype = config.biasType = ref::ElementType::BF16;
   config.pairMask = config.msaMask = true;
   config.inf = 1e9;
