@@ -26,6 +26,16 @@
 // RUN: not msa-codegen --dtype=bf16 --head-dim=32 --chip=sm_80 2>&1 | FileCheck %s --check-prefix=NOOUT
 // NOOUT: msa-codegen: error: -o DIR is required
 
+// RUN: not msa-codegen --dtype=bf16 --head-dim=32 --chip=sm_80 --mma=wgmma -o %t 2>&1 | FileCheck %s --check-prefix=WGCHIP
+// WGCHIP: msa-codegen: error: wgmma needs chip sm_90a, got 'sm_80'
+// RUN: not msa-codegen --dtype=f32 --head-dim=32 --chip=sm_90a --mma=wgmma -o %t 2>&1 | FileCheck %s --check-prefix=WGF32
+// WGF32: msa-codegen: error: wgmma applies to bf16 and f16 (f32 uses mma.sync tf32)
+// RUN: not msa-codegen --op=backward --dtype=bf16 --head-dim=32 --chip=sm_90a --mma=wgmma -o %t 2>&1 | FileCheck %s --check-prefix=WGBWD
+// WGBWD: msa-codegen: error: --mma=wgmma applies to the forward
+// RUN: not msa-codegen --dtype=bf16 --head-dim=32 --chip=sm_90a --mma=hmma -o %t 2>&1 | FileCheck %s --check-prefix=MMA
+// MMA: msa-codegen: error: --mma must be sync or wgmma, got 'hmma'
+// RUN: not ls %t
+
 // From an input file: the variant comes from the op's types.
 // RUN: msa-codegen %s --chip=sm_90a -o %t.in | FileCheck %s --check-prefix=INPUT
 // INPUT: wrote {{.*}}msa_pwa_fwd_f16_c16_sm_90a.ptx

@@ -52,6 +52,11 @@ static cl::opt<std::string> chip("chip", cl::desc("sm_80 | sm_90a"),
                                  cl::init(""));
 static cl::opt<bool> all("all", cl::desc("Every supported variant"),
                          cl::init(false));
+static cl::opt<std::string> mmaName(
+    "mma",
+    cl::desc("sync | wgmma: the forward GEMM's tensor-core instructions "
+             "(wgmma: sm_90a, bf16/f16; with --all, those variants)"),
+    cl::init("sync"));
 static cl::opt<bool> emitMLIR(
     "emit-mlir",
     cl::desc("Print the kernels' gpu.module IR (before NVVM lowering) to "
@@ -100,6 +105,9 @@ std::string variantFromFlags(MLIRContext &ctx, msa::ForwardVariant &variant) {
   variant.tf32 = precisionName == "tf32";
   variant.headDim = headDim;
   variant.chip = chip;
+  variant.wgmma = mmaName == "wgmma";
+  if (variant.wgmma && opName == "backward")
+    return "--mma=wgmma applies to the forward";
   return msa::checkForwardVariant(variant);
 }
 
@@ -149,6 +157,7 @@ llvm::json::Value describe(const Job &job,
       {"precision", variant.tf32 ? "tf32" : "ieee"},
       {"head_dim", variant.headDim},
       {"chip", variant.chip},
+      {"mma", variant.wgmma ? "wgmma" : "mma.sync"},
       {"tiles", llvm::json::Object{{"bm", tiles.bm},
                                    {"bn", tiles.bn},
                                    {"bk", tiles.bk},
@@ -203,6 +212,8 @@ int main(int argc, char **argv) {
   ctx.loadAllAvailableDialects();
   ctx.printOpOnDiagnostic(false);
 
+  if (mmaName != "sync" && mmaName != "wgmma")
+    return fail("--mma must be sync or wgmma, got '" + mmaName + "'");
   std::vector<Job> jobs;
   int modes = int(all) + int(!inputFile.empty()) + int(!dtypeName.empty());
   if (modes != 1)
@@ -216,7 +227,10 @@ int main(int argc, char **argv) {
           for (const char *sm : {"sm_80", "sm_90a"})
             for (bool backward : {false, true})
               if (!tf32 || t.isF32())
-                jobs.push_back({{t, c, sm, tf32}, backward});
+                jobs.push_back({{t, c, sm, tf32,
+                                 mmaName == "wgmma" && !backward &&
+                                     !t.isF32() && StringRef(sm) == "sm_90a"},
+                                backward});
   } else if (!dtypeName.empty()) {
     msa::ForwardVariant variant;
     if (std::string why = variantFromFlags(ctx, variant); !why.empty())
@@ -242,9 +256,14 @@ int main(int argc, char **argv) {
       Job job;
       if (auto fwd = dyn_cast<msa::PairWeightedAverageOp>(op)) {
         why = msa::gpuForwardVariantOf(fwd, chip, job.variant);
+        job.variant.wgmma = mmaName == "wgmma";
+        if (why.empty())
+          why = msa::checkForwardVariant(job.variant);
       } else if (auto grad = dyn_cast<msa::PairWeightedAverageGradOp>(op)) {
         why = msa::gpuBackwardVariantOf(grad, chip, job.variant);
         job.backward = true;
+        if (why.empty() && mmaName == "wgmma")
+          why = "--mma=wgmma applies to the forward";
       } else {
         return;
       }

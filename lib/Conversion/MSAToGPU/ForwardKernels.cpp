@@ -94,6 +94,10 @@ GemmLayout gemmLayout(const ForwardVariant &v) {
     layout.rowTiles = 2;
   return layout;
 }
+/// wgmma groups left running across a K step of the wgmma GEMM. One group
+/// in flight (with 4, 5 or 6 stages) measured 4-25% slower than none on the
+/// H100: the GEMM waits on its cp.async copies, not on the tensor cores.
+constexpr int64_t kWgInFlight = 0;
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
@@ -402,18 +406,37 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   GemmLayout L = gemmLayout(v);
   L.transA = !forward;
+  // sm_90a, 16-bit data, forward: warpgroup MMAs (wgmma) read both operands
+  // from shared memory through matrix descriptors; the tiles are stored in
+  // the descriptors' unswizzled core-matrix layout (8 rows of 16 bytes, 128
+  // contiguous bytes). The core matrices are spaced so that the 8 lanes of
+  // a quarter warp, which copy whole 32-byte sectors (two rows' 64-byte k
+  // pieces of P, four (s, head) pieces of one v row), write 8 distinct
+  // 16-byte bank groups: A's k cores 160 bytes apart (16-byte row r of core
+  // kc in bank group 2 kc + r), B's n cores 16 bytes more than their 32 k
+  // rows (row j of core n in bank group n + j).
+  const bool useWgmma = forward && v.wgmma;
+
   const int64_t kStages = L.stages, kBK = L.bk, kHeads = L.heads;
   const int64_t threads = L.threads(), BM = L.bm();
   const int64_t warpsPerHead = kWarpsM * kWarpsN * L.rowTiles;
   // Columns of the shared v and staging tiles: (s, head, c), c fastest.
   const int64_t tileCols = kHeads * kBN;
-  auto smemA = L.transA
-                   ? MemRefType::get({kStages, kHeads * kBK, BM + L.kPadTransA},
-                                     T, MemRefLayoutAttrInterface{}, wg)
-                   : MemRefType::get({kStages, kHeads * BM, kBK + L.padA}, T,
-                                     MemRefLayoutAttrInterface{}, wg);
-  auto smemB = MemRefType::get({kStages, kBK, tileCols + L.padB}, T,
-                               MemRefLayoutAttrInterface{}, wg);
+  // wgmma layouts: A (P, k-major) as [row / 8][k / 8][row % 8 (+ 2)][k % 8],
+  // B (v, n-major) as [n / 8][k (+ 1)][n % 8].
+  auto smemA =
+      useWgmma ? MemRefType::get({kStages, kHeads * BM / 8, kBK / 8, 80}, T,
+                                 MemRefLayoutAttrInterface{}, wg)
+      : L.transA
+          ? MemRefType::get({kStages, kHeads * kBK, BM + L.kPadTransA}, T,
+                            MemRefLayoutAttrInterface{}, wg)
+          : MemRefType::get({kStages, kHeads * BM, kBK + L.padA}, T,
+                            MemRefLayoutAttrInterface{}, wg);
+  auto smemB =
+      useWgmma ? MemRefType::get({kStages, tileCols / 8, kBK + 1, 8}, T,
+                                 MemRefLayoutAttrInterface{}, wg)
+               : MemRefType::get({kStages, kBK, tileCols + L.padB}, T,
+                                 MemRefLayoutAttrInterface{}, wg);
   auto smemC = MemRefType::get({BM, tileCols + L.padC}, T,
                                MemRefLayoutAttrInterface{}, wg);
   std::string suffix = kindName(v) + "_c" + std::to_string(v.headDim);
@@ -620,6 +643,18 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
                 at.c);
     bCopies.push_back({row, col, at.s, at.valid, base});
   }
+  // Where the 16-byte chunk at (row, col) of a stage's A or B tile lives.
+  auto aSlot = [&](Value stage, Value row, Value col) -> SmallVector<Value> {
+    if (!useWgmma)
+      return {stage, row, col};
+    return {stage, lb.divui(row, c8), lb.divui(col, c8),
+            lb.muli(lb.remui(row, c8), c8)};
+  };
+  auto bSlot = [&](Value stage, Value row, Value col) -> SmallVector<Value> {
+    if (!useWgmma)
+      return {stage, row, col};
+    return {stage, lb.divui(col, c8), row, lb.c0};
+  };
   auto issueTile = [&](Value stage, Value j0) {
     SmallVector<Value> tokens;
     for (const ACopy &a : L.transA ? aCopies : SmallVector<ACopy>{}) {
@@ -644,7 +679,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value count = k.select(a.valid, k.minui(left, cChunk), lb.c0);
       Value src = lb.addi(a.rowBase, k.minui(j, RpmChunk));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType, sA, ValueRange{stage, a.row, a.col}, probs,
+          b, loc, tokenType, sA, aSlot(stage, a.row, a.col), probs,
           ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
     }
     for (const BCopy &c : bCopies) {
@@ -653,7 +688,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value count = k.select(valid, cChunk, lb.c0);
       Value src = lb.addi(c.base, lb.muli(k.minui(j, Rm1), bStrides[2]));
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType, sB, ValueRange{stage, c.row, c.col}, vbuf,
+          b, loc, tokenType, sB, bSlot(stage, c.row, c.col), vbuf,
           ValueRange{src}, b.getIndexAttr(L.chunk), count, b.getUnitAttr()));
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
@@ -685,7 +720,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // Each chunk is one 16-byte vector in shared memory.
   auto maskTile = [&](Value stage, ValueRange values) {
     for (auto [c, m] : llvm::zip(bCopies, values))
-      k.scaleChunk(sB, ValueRange{stage, c.row, c.col}, m, L.chunk);
+      k.scaleChunk(sB, bSlot(stage, c.row, c.col), m, L.chunk);
   };
 
   auto frag = VectorType::get({4, 2}, T);
@@ -708,6 +743,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   Value warpBusy =
       lb.andi(lb.ult(lb.addi(i0, lb.muli(wm, lb.idx(kWarpTileM))), R),
               lb.ult(lb.addi(h0, myHead), H));
+  // wgmma: each warpgroup (4 warps) computes 64 rows x the head's kBN
+  // columns; warp w of the group holds rows 16 w .. 16 w + 15 of them, its
+  // accumulators laid out as an m16 x kBN mma.sync tile.
+  constexpr int64_t kWgRows = 64, kWgNT = kBN / 8;
+  Value wgRow = lb.muli(lb.divui(warpInHead, c4), lb.idx(kWgRows));
+  Value wgWarp = lb.remui(warpInHead, c4);
+  if (useWgmma)
+    warpBusy = lb.andi(lb.ult(lb.addi(i0, wgRow), R),
+                       lb.ult(lb.addi(h0, myHead), H));
 
   // f32 data: m16n8k8 tf32 MMAs on fragments read from shared memory. In
   // tf32 mode each operand is rounded to tf32 once; otherwise (ieee) it is
@@ -766,6 +810,15 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // the index of the first of the pair.
   Value quad = lb.divui(lane, c4), pair = lb.muli(lb.remui(lane, c4), c2);
   auto forEachPair = [&](function_ref<void(Value, Value, int64_t)> fn) {
+    if (useWgmma) {
+      Value warpRow0 = lb.addi(wgRow, lb.muli(wgWarp, c16));
+      for (int64_t nt = 0; nt < kWgNT; ++nt)
+        for (int64_t half = 0; half < 2; ++half)
+          fn(lb.addi(warpRow0, lb.addi(lb.idx(half * 8), quad)),
+             lb.addi(tileCol(lb.idx(nt * 8), myHead), pair),
+             nt * 4 + half * 2);
+      return;
+    }
     for (int64_t mt = 0; mt < kMT; ++mt)
       for (int64_t nt = 0; nt < kNT; ++nt)
         for (int64_t half = 0; half < 2; ++half)
@@ -782,15 +835,53 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     forEachPair(
         [&](Value row, Value col, int64_t) { k.zeroPair(sAcc, row, col); });
   }
-  const int64_t numAcc = kMT * kNT * 4;
+  // Byte strides of the wgmma tiles (see smemA, smemB): A's k cores and
+  // 8-row groups, B's n cores, and a stage of each.
+  const int64_t wgLboA = 80 * L.elementBytes, wgSboA = kBK / 8 * wgLboA;
+  const int64_t wgCoreB = (kBK + 1) * 8 * L.elementBytes;
+  const int64_t wgStageA = kHeads * BM / 8 * wgSboA;
+  const int64_t wgStageB = tileCols / 8 * wgCoreB;
+  assert((!useWgmma || (wgStageA <= L.stageBytesA() &&
+                        wgStageB <= L.stageBytesB())) &&
+         "the wgmma tiles fit in the stages");
+  // The wgmma accumulators are one LLVM struct of 64 f32, carried whole.
+  auto wgAccType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(kWgNT * 4, f32));
+  const int64_t numAcc = useWgmma ? 1 : kMT * kNT * 4;
   SmallVector<Value> loopInit(numAcc, lb.f32(0.0));
+  if (useWgmma)
+    loopInit[0] = LLVM::ZeroOp::create(b, loc, wgAccType);
+  // Matrix descriptors (no swizzle): start address, the byte offset between
+  // core matrices along k (LBO) and along m or n (SBO), each over 16.
+  Value smemBase = arith::IndexCastUIOp::create(
+      b, loc, b.getI64Type(),
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, dyn));
+  auto i64c = [&](int64_t x) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), x).getResult();
+  };
+  auto descriptor = [&](Value byteOffset, int64_t lbo, int64_t sbo) {
+    Value address = arith::AddIOp::create(
+        b, loc, smemBase,
+        arith::IndexCastUIOp::create(b, loc, b.getI64Type(), byteOffset));
+    Value start = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, address, i64c(4)),
+        i64c(0x3FFF));
+    return arith::OrIOp::create(
+               b, loc, start, i64c(((lbo >> 4) << 16) | ((sbo >> 4) << 32)))
+        .getResult();
+  };
   llvm::append_range(loopInit, maskValues(lb.c0));
   Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK);
-  // Prologue: tiles 0 .. kStages-2 in flight.
+  // Tiles in flight ahead of the one being multiplied: kStages - 1, less
+  // the wgmma groups left running across a K step (their stages are still
+  // being read).
+  const int64_t wgInFlight = useWgmma ? kWgInFlight : 0;
+  const int64_t ahead = kStages - 1 - wgInFlight;
+  // Prologue: tiles 0 .. ahead - 1 in flight.
   Value cStages = lb.idx(kStages);
   Value prologue;
-  for (int64_t t = 0; t + 1 < kStages; ++t)
+  for (int64_t t = 0; t < ahead; ++t)
     prologue = issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, loopInit,
@@ -798,22 +889,39 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         ValueRange accIn = args.take_front(numAcc),
                    masksIn = args.drop_front(numAcc);
         Value stage = lb.remui(kt, cStages);
-        Value next = lb.addi(kt, lb.idx(kStages - 1));
+        Value next = lb.addi(kt, lb.idx(ahead));
         // One group per tile is committed (the prologue's, then one per K
-        // step), so tiles kt .. kt + kStages - 2 are pending: waiting until
-        // kStages - 2 groups remain means tile kt has landed (the wait's
+        // step), so tiles kt .. kt + ahead - 1 are pending: waiting until
+        // ahead - 1 groups remain means tile kt has landed (the wait's
         // token only orders it after the prologue). After the barrier every
-        // warp has also finished tile kt - 1, so its stage takes tile kt +
-        // kStages - 1 (all zero-fill beyond R): one barrier per K step.
+        // warp has also finished tile kt - 1 - wgInFlight, so its stage
+        // takes tile kt + ahead (all zero-fill beyond R): one barrier per K
+        // step.
         nvgpu::DeviceAsyncWaitOp::create(b, loc, prologue,
-                                         b.getI32IntegerAttr(kStages - 2));
+                                         b.getI32IntegerAttr(ahead - 1));
+        // wgmma reads shared memory through the async proxy: the copies
+        // (generic proxy) are fenced before the barrier that publishes
+        // them, and this warpgroup's MMAs of tile kt - 1 - wgInFlight have
+        // finished reading the stage that the copies below refill.
+        auto proxyFence = [&] {
+          NVVM::FenceProxyOp::create(
+              b, loc, NVVM::ProxyKind::async_shared,
+              NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+        };
+        if (useWgmma) {
+          proxyFence();
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, wgInFlight);
+        }
         gpu::BarrierOp::create(b, loc);
-        issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
+        if (!useWgmma)
+          issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         SmallVector<Value> masksNext =
             maskValues(lb.muli(lb.addi(kt, lb.c1), cBK));
         if (forward)
           lb.ifThen(hasMask, [&] {
             maskTile(stage, masksIn);
+            if (useWgmma)
+              proxyFence();
             gpu::BarrierOp::create(b, loc);
           });
         // Warps whose rows are all beyond R (or whose head is beyond H) skip
@@ -823,6 +931,44 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         b.setInsertionPointToStart(&busy.getElseRegion().front());
         scf::YieldOp::create(b, loc, accIn);
         b.setInsertionPointToStart(&busy.getThenRegion().front());
+        if (useWgmma) {
+          // Two m64n128k16 MMAs per K step, issued asynchronously: they run
+          // while this warpgroup refills a stage and waits for the next
+          // tile.
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          Value acc = accIn[0];
+          NVVM::WGMMATypes wgType = T.isBF16() ? NVVM::WGMMATypes::bf16
+                                               : NVVM::WGMMATypes::f16;
+          for (int64_t ks = 0; ks < kBK; ks += 16) {
+            Value aOffset = lb.addi(
+                lb.muli(stage, lb.idx(wgStageA)),
+                lb.addi(lb.muli(lb.divui(lb.addi(lb.muli(myHead, lb.idx(BM)),
+                                                 wgRow),
+                                         c8),
+                                lb.idx(wgSboA)),
+                        lb.idx(ks / 8 * wgLboA)));
+            Value bOffset = lb.addi(
+                lb.addi(lb.idx(kStages * L.stageBytesA()),
+                        lb.muli(stage, lb.idx(wgStageB))),
+                lb.addi(lb.muli(myHead, lb.idx(wgCoreB)),
+                        lb.idx(ks / 8 * 128)));
+            acc = NVVM::WgmmaMmaAsyncOp::create(
+                b, loc, wgAccType, acc, descriptor(aOffset, wgLboA, wgSboA),
+                descriptor(bOffset, 128, kHeads * wgCoreB),
+                NVVM::MMAShapeAttr::get(ctx, kWgRows, kBN, 16), wgType,
+                wgType, NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+                NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+                NVVM::MMALayout::row, NVVM::MMALayout::row, nullptr);
+          }
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          scf::YieldOp::create(b, loc, acc);
+          b.setInsertionPointAfter(busy);
+          issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
+          SmallVector<Value> results(busy.getResults());
+          llvm::append_range(results, masksNext);
+          scf::YieldOp::create(b, loc, results);
+          return;
+        }
         SmallVector<Value> acc(accIn.begin(), accIn.end());
         auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
                            ArrayRef<int64_t> shape, NVVM::MMATypes type) {
@@ -885,6 +1031,17 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         llvm::append_range(results, masksNext);
         scf::YieldOp::create(b, loc, results);
       });
+  // The accumulators of each thread, as mma.sync fragments.
+  SmallVector<Value> accOut;
+  if (useWgmma) {
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    for (int64_t r = 0; r < kWgNT * 4; ++r)
+      accOut.push_back(LLVM::ExtractValueOp::create(
+          b, loc, loop.getResult(0), ArrayRef<int64_t>{r}));
+  } else {
+    for (int64_t r = 0; r < numAcc; ++r)
+      accOut.push_back(loop.getResult(r));
+  }
   // Drain the last (zero-filling) copies, and let every warp finish its last
   // tile: the epilogue reuses the stages' bytes.
   nvgpu::DeviceAsyncWaitOp::create(
@@ -1021,7 +1178,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
       Value x = threeTF32 ? vector::ExtractOp::create(b, loc, sums,
                                                       ArrayRef<int64_t>{e})
                                 .getResult()
-                          : loop.getResult(a + e);
+                          : accOut[a + e];
       if (forward) {
         Value ge = vector::ExtractOp::create(b, loc, g, ArrayRef<int64_t>{e});
         if (!T.isF32())
@@ -1643,6 +1800,10 @@ std::string mlir::msa::checkForwardVariant(const ForwardVariant &variant) {
            std::to_string(variant.headDim);
   if (variant.chip != "sm_80" && variant.chip != "sm_90a")
     return "chip must be sm_80 or sm_90a, got '" + variant.chip + "'";
+  if (variant.wgmma && variant.chip != "sm_90a")
+    return "wgmma needs chip sm_90a, got '" + variant.chip + "'";
+  if (variant.wgmma && variant.dataType.isF32())
+    return "wgmma applies to bf16 and f16 (f32 uses mma.sync tf32)";
   return "";
 }
 

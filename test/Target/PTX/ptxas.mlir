@@ -119,3 +119,35 @@
 // JSON8-NEXT: "bm": 128,
 // JSON8-NEXT: "bn": 128,
 // JSON8-NEXT: "heads": 2
+
+// --mma=wgmma: the sm_90a bf16/f16 forward GEMMs issue warpgroup MMAs on
+// shared-memory descriptors (B n-major: imm-trans-b 1), fenced for the async
+// proxy; everything else is as in the default set, and nothing spills.
+// RUN: rm -rf %t.wg && msa-codegen --all --mma=wgmma -o %t.wg > %t.wg.list
+// RUN: FileCheck %s --check-prefix=LIST < %t.wg.list
+// RUN: FileCheck %s --check-prefix=WG < %t.wg/msa_pwa_fwd_bf16_c8_sm_90a.ptx
+// RUN: FileCheck %s --check-prefix=WG16 < %t.wg/msa_pwa_fwd_f16_c64_sm_90a.ptx
+// WG: .target sm_90a
+// WG-DAG: .visible .entry msa_pwa_fwd_bf16_c8(
+// WG-DAG: cp.async.cg.shared.global
+// WG-DAG: fence.proxy.async.shared::cta;
+// WG-DAG: wgmma.fence.sync.aligned;
+// WG-DAG: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0, 1;
+// WG-DAG: wgmma.commit_group.sync.aligned;
+// WG-DAG: wgmma.wait_group.sync.aligned 0;
+// WG-NOT: mma.sync.aligned
+// WG16: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
+// RUN: FileCheck %s --check-prefix=WGJSON < %t.wg/msa_pwa_fwd_bf16_c8_sm_90a.json
+// WGJSON: "chip": "sm_90a"
+// WGJSON: "mma": "wgmma"
+// RUN: FileCheck %s --check-prefix=SYNCJSON < %t.wg/msa_pwa_fwd_bf16_c8_sm_80.json
+// SYNCJSON: "mma": "mma.sync"
+// RUN: FileCheck %s --check-prefix=WGF32 < %t.wg/msa_pwa_fwd_f32_c8_sm_90a.ptx
+// WGF32: mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+// RUN: FileCheck %s --check-prefix=WGBWD < %t.wg/msa_pwa_bwd_bf16_c8_sm_90a.ptx
+// WGBWD-NOT: wgmma
+// RUN: for f in %t.wg/msa_pwa_fwd_*_sm_90a.ptx; do %ptxas -arch=sm_90a -v $f -o %t.wg/a.cubin || exit 1; done 2> %t.wg.log
+// RUN: grep "spill stores" %t.wg.log > %t.wg.spills
+// RUN: count 32 < %t.wg.spills
+// RUN: not grep -v " 0 bytes spill stores, 0 bytes spill loads" %t.wg.spills
+// RUN: not grep -i warning %t.wg.log

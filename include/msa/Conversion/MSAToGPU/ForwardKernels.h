@@ -52,6 +52,10 @@ struct ForwardVariant {
   int64_t headDim;   // C: 8, 16, 32 or 64
   std::string chip;  // sm_80 or sm_90a
   bool tf32 = false; // f32 only: tf32 operands instead of 3xTF32 (ieee)
+  /// sm_90a, bf16/f16, forward: the GEMM issues warpgroup MMAs (wgmma) on
+  /// shared-memory descriptors instead of ldmatrix + mma.sync. The kernels
+  /// keep their names, parameters, grids and tiles.
+  bool wgmma = false;
 
   /// e.g. "msa_pwa_fwd_bf16_c32_sm_90a"; f32 variants are named "f32"
   /// (ieee) and "tf32".
