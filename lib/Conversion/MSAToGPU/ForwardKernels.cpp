@@ -410,11 +410,11 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   // from shared memory through matrix descriptors; the tiles are stored in
   // the descriptors' unswizzled core-matrix layout (8 rows of 16 bytes, 128
   // contiguous bytes). The core matrices are spaced so that the 8 lanes of
-  // a quarter warp, which copy whole 32-byte sectors (two rows' 64-byte k
-  // pieces of P, four (s, head) pieces of one v row), write 8 distinct
-  // 16-byte bank groups: A's k cores 160 bytes apart (16-byte row r of core
-  // kc in bank group 2 kc + r), B's n cores 16 bytes more than their 32 k
-  // rows (row j of core n in bank group n + j).
+  // a quarter warp, which copy whole 32-byte sectors (the 64-byte k pieces
+  // of two P rows; eight neighbouring 16-byte pieces of one v row), write
+  // 8 distinct 16-byte bank groups: A's k cores 160 bytes apart (16-byte
+  // row r of core kc in bank group 2 kc + r), B's n cores 16 bytes more
+  // than their 32 k rows (row j of core n in bank group n + j).
   const bool useWgmma = forward && v.wgmma;
 
   const int64_t kStages = L.stages, kBK = L.bk, kHeads = L.heads;
