@@ -94,10 +94,6 @@ GemmLayout gemmLayout(const ForwardVariant &v) {
     layout.rowTiles = 2;
   return layout;
 }
-/// wgmma groups left running across a K step of the wgmma GEMM. One group
-/// in flight (with 4, 5 or 6 stages) measured 4-25% slower than none on the
-/// H100: the GEMM waits on its cp.async copies, not on the tensor cores.
-constexpr int64_t kWgInFlight = 0;
 constexpr int64_t kProbsThreads = 128, kWarpSize = 32;
 constexpr double kLog2e = 1.4426950408889634;
 
@@ -853,9 +849,12 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
     loopInit[0] = LLVM::ZeroOp::create(b, loc, wgAccType);
   // Matrix descriptors (no swizzle): start address, the byte offset between
   // core matrices along k (LBO) and along m or n (SBO), each over 16.
-  Value smemBase = arith::IndexCastUIOp::create(
-      b, loc, b.getI64Type(),
-      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, dyn));
+  Value smemBase =
+      useWgmma ? arith::IndexCastUIOp::create(
+                     b, loc, b.getI64Type(),
+                     memref::ExtractAlignedPointerAsIndexOp::create(b, loc, dyn))
+                     .getResult()
+               : Value();
   auto i64c = [&](int64_t x) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), x).getResult();
   };
@@ -873,15 +872,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   llvm::append_range(loopInit, maskValues(lb.c0));
   Value numK = lb.divui(lb.addi(R, lb.idx(kBK - 1)), lb.idx(kBK));
   Value cBK = lb.idx(kBK);
-  // Tiles in flight ahead of the one being multiplied: kStages - 1, less
-  // the wgmma groups left running across a K step (their stages are still
-  // being read).
-  const int64_t wgInFlight = useWgmma ? kWgInFlight : 0;
-  const int64_t ahead = kStages - 1 - wgInFlight;
-  // Prologue: tiles 0 .. ahead - 1 in flight.
+  // Prologue: tiles 0 .. kStages-2 in flight.
   Value cStages = lb.idx(kStages);
   Value prologue;
-  for (int64_t t = 0; t < ahead; ++t)
+  for (int64_t t = 0; t + 1 < kStages; ++t)
     prologue = issueTile(lb.idx(t), lb.idx(t * kBK));
   auto loop = scf::ForOp::create(
       b, loc, lb.c0, numK, lb.c1, loopInit,
@@ -889,20 +883,21 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         ValueRange accIn = args.take_front(numAcc),
                    masksIn = args.drop_front(numAcc);
         Value stage = lb.remui(kt, cStages);
-        Value next = lb.addi(kt, lb.idx(ahead));
+        Value next = lb.addi(kt, lb.idx(kStages - 1));
         // One group per tile is committed (the prologue's, then one per K
-        // step), so tiles kt .. kt + ahead - 1 are pending: waiting until
-        // ahead - 1 groups remain means tile kt has landed (the wait's
+        // step), so tiles kt .. kt + kStages - 2 are pending: waiting until
+        // kStages - 2 groups remain means tile kt has landed (the wait's
         // token only orders it after the prologue). After the barrier every
-        // warp has also finished tile kt - 1 - wgInFlight, so its stage
-        // takes tile kt + ahead (all zero-fill beyond R): one barrier per K
-        // step.
+        // warp has also finished tile kt - 1, so its stage takes tile kt +
+        // kStages - 1 (all zero-fill beyond R): one barrier per K step.
         nvgpu::DeviceAsyncWaitOp::create(b, loc, prologue,
-                                         b.getI32IntegerAttr(ahead - 1));
+                                         b.getI32IntegerAttr(kStages - 2));
         // wgmma reads shared memory through the async proxy: the copies
         // (generic proxy) are fenced before the barrier that publishes
-        // them, and this warpgroup's MMAs of tile kt - 1 - wgInFlight have
-        // finished reading the stage that the copies below refill.
+        // them, and this warpgroup's MMAs of tile kt - 1 have finished
+        // reading the stage that the copies below refill (leaving them
+        // running across the barrier, with 4 to 6 stages, measured slower:
+        // bench/README.md).
         auto proxyFence = [&] {
           NVVM::FenceProxyOp::create(
               b, loc, NVVM::ProxyKind::async_shared,
@@ -910,7 +905,7 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         };
         if (useWgmma) {
           proxyFence();
-          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, wgInFlight);
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
         }
         gpu::BarrierOp::create(b, loc);
         if (!useWgmma)
@@ -924,6 +919,36 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
               proxyFence();
             gpu::BarrierOp::create(b, loc);
           });
+        // Two m64n128k16 MMAs per K step on acc, issued asynchronously:
+        // they run while this warpgroup refills a stage and waits for the
+        // next tile.
+        auto wgmmaStep = [&](Value acc) {
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          NVVM::WGMMATypes wgType =
+              T.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+          for (int64_t ks = 0; ks < kBK; ks += 16) {
+            Value aOffset = lb.addi(
+                lb.muli(stage, lb.idx(wgStageA)),
+                lb.addi(lb.muli(lb.divui(
+                                    lb.addi(lb.muli(myHead, lb.idx(BM)), wgRow),
+                                    c8),
+                                lb.idx(wgSboA)),
+                        lb.idx(ks / 8 * wgLboA)));
+            Value bOffset = lb.addi(lb.addi(lb.idx(kStages * L.stageBytesA()),
+                                            lb.muli(stage, lb.idx(wgStageB))),
+                                    lb.addi(lb.muli(myHead, lb.idx(wgCoreB)),
+                                            lb.idx(ks / 8 * 128)));
+            acc = NVVM::WgmmaMmaAsyncOp::create(
+                b, loc, wgAccType, acc, descriptor(aOffset, wgLboA, wgSboA),
+                descriptor(bOffset, 128, kHeads * wgCoreB),
+                NVVM::MMAShapeAttr::get(ctx, kWgRows, kBN, 16), wgType, wgType,
+                NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+                NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+                NVVM::MMALayout::row, NVVM::MMALayout::row, nullptr);
+          }
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          return acc;
+        };
         // Warps whose rows are all beyond R (or whose head is beyond H) skip
         // the MMAs: their accumulators stay zero.
         auto busy = scf::IfOp::create(b, loc, TypeRange(accIn), warpBusy,
@@ -931,50 +956,14 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
         b.setInsertionPointToStart(&busy.getElseRegion().front());
         scf::YieldOp::create(b, loc, accIn);
         b.setInsertionPointToStart(&busy.getThenRegion().front());
-        if (useWgmma) {
-          // Two m64n128k16 MMAs per K step, issued asynchronously: they run
-          // while this warpgroup refills a stage and waits for the next
-          // tile.
-          NVVM::WgmmaFenceAlignedOp::create(b, loc);
-          Value acc = accIn[0];
-          NVVM::WGMMATypes wgType = T.isBF16() ? NVVM::WGMMATypes::bf16
-                                               : NVVM::WGMMATypes::f16;
-          for (int64_t ks = 0; ks < kBK; ks += 16) {
-            Value aOffset = lb.addi(
-                lb.muli(stage, lb.idx(wgStageA)),
-                lb.addi(lb.muli(lb.divui(lb.addi(lb.muli(myHead, lb.idx(BM)),
-                                                 wgRow),
-                                         c8),
-                                lb.idx(wgSboA)),
-                        lb.idx(ks / 8 * wgLboA)));
-            Value bOffset = lb.addi(
-                lb.addi(lb.idx(kStages * L.stageBytesA()),
-                        lb.muli(stage, lb.idx(wgStageB))),
-                lb.addi(lb.muli(myHead, lb.idx(wgCoreB)),
-                        lb.idx(ks / 8 * 128)));
-            acc = NVVM::WgmmaMmaAsyncOp::create(
-                b, loc, wgAccType, acc, descriptor(aOffset, wgLboA, wgSboA),
-                descriptor(bOffset, 128, kHeads * wgCoreB),
-                NVVM::MMAShapeAttr::get(ctx, kWgRows, kBN, 16), wgType,
-                wgType, NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
-                NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
-                NVVM::MMALayout::row, NVVM::MMALayout::row, nullptr);
-          }
-          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-          scf::YieldOp::create(b, loc, acc);
-          b.setInsertionPointAfter(busy);
-          issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
-          SmallVector<Value> results(busy.getResults());
-          llvm::append_range(results, masksNext);
-          scf::YieldOp::create(b, loc, results);
-          return;
-        }
         SmallVector<Value> acc(accIn.begin(), accIn.end());
         auto mmaInto = [&](int64_t base, ValueRange a, ValueRange bv,
                            ArrayRef<int64_t> shape, NVVM::MMATypes type) {
           k.mma(acc, base, a, bv, shape, type);
         };
-        if (T.isF32())
+        if (useWgmma)
+          acc[0] = wgmmaStep(acc[0]);
+        else if (T.isF32())
           computeF32(stage, mmaInto);
         else
           for (int64_t ks = 0; ks < kBK; ks += 16) {
@@ -1027,6 +1016,10 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
           });
         scf::YieldOp::create(b, loc, acc);
         b.setInsertionPointAfter(busy);
+        // With wgmma the next tile's copies go out after the MMAs are
+        // issued, so the two overlap.
+        if (useWgmma)
+          issueTile(lb.remui(next, cStages), lb.muli(next, cBK));
         SmallVector<Value> results(busy.getResults());
         llvm::append_range(results, masksNext);
         scf::YieldOp::create(b, loc, results);
@@ -1036,8 +1029,8 @@ void buildGemmKernel(OpBuilder &b, Location loc, const ForwardVariant &v,
   if (useWgmma) {
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     for (int64_t r = 0; r < kWgNT * 4; ++r)
-      accOut.push_back(LLVM::ExtractValueOp::create(
-          b, loc, loop.getResult(0), ArrayRef<int64_t>{r}));
+      accOut.push_back(LLVM::ExtractValueOp::create(b, loc, loop.getResult(0),
+                                                    ArrayRef<int64_t>{r}));
   } else {
     for (int64_t r = 0; r < numAcc; ++r)
       accOut.push_back(loop.getResult(r));
